@@ -1,0 +1,105 @@
+//! Request extractors: JSON bodies with our error envelope, and the authenticated vendor.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::JsonPayloadError;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use domain::Customer;
+
+use super::error::ApiError;
+use super::state::AppState;
+
+/// Bodies above this size are refused with 413 before they are parsed.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// JSON extraction that answers in our envelope: 400 for malformed or mistyped JSON, 413 for
+/// oversized bodies, 415 for other content types.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(|error, _request| json_error(error).into())
+}
+
+fn json_error(error: JsonPayloadError) -> ApiError {
+    match error {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Request body is larger than {MAX_BODY_BYTES} bytes."),
+            )
+        }
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json.",
+        ),
+        JsonPayloadError::Deserialize(error) if error.is_data() => {
+            ApiError::bad_request(format!("Invalid request body: {error}."))
+        }
+        JsonPayloadError::Deserialize(error) => {
+            ApiError::bad_request(format!("Malformed JSON: {error}."))
+        }
+        other => ApiError::bad_request(format!("Unreadable request body: {other}.")),
+    }
+}
+
+/// The vendor whose API key came in `Authorization: Bearer ...`.
+#[derive(Debug, Clone)]
+pub struct Vendor(pub Customer);
+
+impl FromRequest for Vendor {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or_else(ApiError::unauthorized)?;
+            let state = state.ok_or_else(|| ApiError::internal(&MissingState))?;
+            let licensing = state.licensing.clone();
+            let customer = web::block(move || licensing.authenticate(&token)).await??;
+            Ok(Vendor(customer))
+        })
+    }
+}
+
+fn bearer_token(request: &HttpRequest) -> Option<String> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("application state is not registered")]
+struct MissingState;
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_required() {
+        let token = |value: &str| {
+            let request = TestRequest::default()
+                .insert_header((header::AUTHORIZATION, value))
+                .to_http_request();
+            bearer_token(&request)
+        };
+        assert_eq!(token("Bearer ql_abc").as_deref(), Some("ql_abc"));
+        assert_eq!(token("bearer  ql_abc ").as_deref(), Some("ql_abc"));
+        assert_eq!(token("Basic ql_abc"), None);
+        assert_eq!(token("ql_abc"), None);
+    }
+}

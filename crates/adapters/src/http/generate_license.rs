@@ -1,0 +1,136 @@
+//! `POST /api/v1/licenses/generate`: a vendor issues a license within its monthly quota.
+
+use actix_web::web;
+use domain::License;
+use domain::time::rfc3339;
+use domain::usecases::generate_license::GenerateLicense;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::Vendor;
+use super::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "end_customer_id": "customer-123",
+    "features": ["premium", "api_access", "real_quantum"],
+    "expires_in_days": 365,
+    "metadata": {"company": "Acme Corp", "plan": "enterprise", "max_users": 100}
+}))]
+pub struct GenerateLicenseRequest {
+    /// Your customer's identifier, 1 to 256 characters after trimming.
+    #[schema(min_length = 1, max_length = 256)]
+    pub end_customer_id: String,
+    /// Distinct feature names to enable.
+    #[schema(max_items = 64, inline, value_type = Vec<FeatureName>)]
+    pub features: Vec<String>,
+    /// Days until expiration.
+    #[schema(minimum = 1, maximum = 3650, default = 365)]
+    pub expires_in_days: Option<i64>,
+    /// Custom key-value metadata: a JSON object of at most 16 KiB, nested at most 8 deep.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+/// A feature name: 1 to 64 letters, digits, `_ . : -`.
+pub struct FeatureName;
+
+impl utoipa::PartialSchema for FeatureName {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(64))
+            .pattern(Some(r"^[A-Za-z0-9_.:-]{1,64}$"))
+            .into()
+    }
+}
+
+impl ToSchema for FeatureName {}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "license_key": "QCOS-ABCD-EFGH-JKMN-PQRS",
+    "customer_id": "cust_abc123xyz",
+    "end_customer_id": "customer-123",
+    "features": ["premium", "api_access", "real_quantum"],
+    "issued_at": "2025-12-14T10:35:00Z",
+    "expires_at": "2026-12-14T10:35:00Z",
+    "quantum_signature": "q1:0.9876|q2:0.9823|q3:0.9901|q4:0.9889",
+    "quantum_fidelity": 0.9386,
+    "generation_time_ms": 0.412,
+    "metadata": {"company": "Acme Corp", "plan": "enterprise", "max_users": 100}
+}))]
+pub struct GenerateLicenseResponse {
+    pub license_key: String,
+    pub customer_id: String,
+    pub end_customer_id: String,
+    pub features: Vec<String>,
+    pub issued_at: String,
+    pub expires_at: String,
+    /// Per-qubit values of the license's simulated circuit, four decimals each.
+    pub quantum_signature: String,
+    /// Overall state fidelity of the simulated circuit, four decimals.
+    pub quantum_fidelity: f64,
+    /// Time spent building this license in the server, in milliseconds.
+    pub generation_time_ms: f64,
+    pub metadata: Map<String, Value>,
+}
+
+impl From<License> for GenerateLicenseResponse {
+    fn from(license: License) -> Self {
+        GenerateLicenseResponse {
+            license_key: license.key.as_str().to_owned(),
+            customer_id: license.customer_id.to_string(),
+            end_customer_id: license.end_customer_id.as_str().to_owned(),
+            features: license.features.as_slice().to_vec(),
+            issued_at: rfc3339(license.issued_at),
+            expires_at: rfc3339(license.expires_at),
+            quantum_signature: license.quantum.to_text(),
+            quantum_fidelity: license.quantum.fidelity(),
+            generation_time_ms: license.generation_time_us as f64 / 1_000.0,
+            metadata: license.metadata.as_map().clone(),
+        }
+    }
+}
+
+/// Generate a quantum-fingerprinted license for your end customer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/licenses/generate",
+    tag = "licenses",
+    operation_id = "generate_license",
+    security(("bearer" = [])),
+    request_body = GenerateLicenseRequest,
+    responses(
+        (status = 200, description = "The new license", body = GenerateLicenseResponse),
+        (status = 400, description = "Invalid parameters", body = ErrorBody),
+        (status = 401, description = "Invalid or missing API key", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Monthly license limit or rate limit reached", body = ErrorBody,
+            example = json!({"detail": "Monthly license limit reached (1000). Please upgrade your plan or wait for next month."})),
+    )
+)]
+pub async fn generate_license(
+    state: web::Data<AppState>,
+    Vendor(vendor): Vendor,
+    body: web::Json<GenerateLicenseRequest>,
+) -> Result<web::Json<GenerateLicenseResponse>, ApiError> {
+    let body = body.into_inner();
+    let request = GenerateLicense {
+        end_customer_id: body.end_customer_id,
+        features: body.features,
+        expires_in_days: body.expires_in_days,
+        metadata: body.metadata,
+    };
+
+    let licensing = state.licensing.clone();
+    let license = web::block(move || licensing.generate_license(&vendor, request)).await??;
+
+    Ok(web::Json(license.into()))
+}

@@ -1,0 +1,49 @@
+//! `GET /health`: liveness, database reachability and the simulator's self-check.
+
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::error::ApiError;
+use super::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "status": "healthy", "timestamp": "2025-12-14T10:30:00Z", "quantum_ready": true
+}))]
+pub struct HealthResponse {
+    /// `healthy`, or `unhealthy` when the database cannot be reached.
+    pub status: &'static str,
+    /// Server time, RFC 3339 UTC.
+    pub timestamp: String,
+    /// Whether the quantum simulator passed its self-check at start.
+    pub quantum_ready: bool,
+}
+
+/// Check API status (no authentication required).
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    operation_id = "get_health",
+    responses(
+        (status = 200, description = "Service and database are up", body = HealthResponse),
+        (status = 503, description = "The database cannot be reached", body = HealthResponse),
+    )
+)]
+pub async fn get_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let database = state.database.clone();
+    let database_up = web::block(move || database.ping()).await?.is_ok();
+    let body = HealthResponse {
+        status: if database_up { "healthy" } else { "unhealthy" },
+        timestamp: domain::time::rfc3339(Utc::now()),
+        quantum_ready: state.quantum_ready,
+    };
+    let mut response = if database_up {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    Ok(response.json(body))
+}

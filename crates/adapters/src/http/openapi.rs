@@ -1,0 +1,57 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::error::ErrorBody;
+use super::{
+    generate_license, get_customer, get_health, get_sdk, get_stats, register_customer,
+    validate_license,
+};
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "QuantumLock API",
+        description = "Issue and validate software licenses for your customers. Every license \
+            carries a quantum fingerprint from a simulated noisy circuit; its security rests \
+            on Ed25519 signatures, not on the fingerprint.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    paths(
+        get_health::get_health,
+        register_customer::register_customer,
+        get_customer::get_customer,
+        generate_license::generate_license,
+        validate_license::validate_license,
+        get_stats::get_stats,
+        get_sdk::get_sdk,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Service status"),
+        (name = "customers", description = "Vendor accounts"),
+        (name = "licenses", description = "Issuing and checking licenses"),
+        (name = "sdk", description = "Client integration help"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("The API key returned by registration, `ql_...`"))
+            .build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document as served at `/openapi.json` and committed under `openapi/`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

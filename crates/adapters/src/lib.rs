@@ -1,0 +1,5 @@
+#![doc = include_str!("../README.md")]
+
+pub mod http;
+pub mod storage;
+pub mod system;

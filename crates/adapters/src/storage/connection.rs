@@ -1,0 +1,200 @@
+//! Connections to either backend, chosen by the URL's scheme, and the pool that holds them.
+
+use std::fmt;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::R2D2Connection;
+use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
+
+/// One connection type for both backends, so that queries are written once.
+#[expect(
+    missing_debug_implementations,
+    reason = "diesel's connections do not implement Debug"
+)]
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Where the data lives, decided from the configured URL before anything connects.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path (`quantumlock.db`, `sqlite://path`, `sqlite:path`).
+    Sqlite(String),
+    /// A `postgres://` or `postgresql://` URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return DatabaseUrl::Postgres(url.to_owned());
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        DatabaseUrl::Sqlite(path.to_owned())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    // A PostgreSQL URL may carry a password; only the backend and the host part are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite:{path}"),
+            DatabaseUrl::Postgres(url) => {
+                let host = url.rsplit_once('@').map_or_else(
+                    || url.split_once("://").map_or("", |(_, rest)| rest),
+                    |(_, host)| host,
+                );
+                write!(f, "postgres://…@{}", host.split('?').next().unwrap_or(""))
+            }
+        }
+    }
+}
+
+/// Per-connection settings applied as each pooled connection opens.
+#[derive(Debug, Clone)]
+pub struct ConnectionSettings {
+    pub url: DatabaseUrl,
+    /// How long a SQLite writer waits for another to finish.
+    pub busy_timeout: Duration,
+    /// PostgreSQL `statement_timeout`: no query may hold a connection longer.
+    pub statement_timeout: Duration,
+    /// How long opening a PostgreSQL connection may take.
+    pub connect_timeout: Duration,
+}
+
+/// An r2d2 manager that opens the configured backend directly, so a failure reports the real
+/// cause instead of the last of several guesses.
+#[derive(Debug)]
+pub struct DbManager {
+    settings: ConnectionSettings,
+}
+
+impl DbManager {
+    pub fn new(settings: ConnectionSettings) -> Self {
+        DbManager { settings }
+    }
+}
+
+impl r2d2::ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        let settings = &self.settings;
+        let connection = match &settings.url {
+            DatabaseUrl::Sqlite(path) => open_sqlite(path, settings.busy_timeout),
+            DatabaseUrl::Postgres(url) => open_postgres(url, settings),
+        };
+        connection.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, connection: &mut DbConnection) -> Result<(), Self::Error> {
+        connection.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, connection: &mut DbConnection) -> bool {
+        connection.is_broken()
+    }
+}
+
+fn open_sqlite(path: &str, busy_timeout: Duration) -> Result<DbConnection, ConnectionError> {
+    let mut connection = SqliteConnection::establish(path)?;
+    // FULL synchronous: a license we answered 200 for survives a power cut, not just a crash.
+    let pragmas = format!(
+        "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+         PRAGMA foreign_keys = ON;",
+        busy_timeout.as_millis()
+    );
+    connection
+        .batch_execute(&pragmas)
+        .map_err(ConnectionError::CouldntSetupConfiguration)?;
+    Ok(DbConnection::Sqlite(connection))
+}
+
+fn open_postgres(
+    url: &str,
+    settings: &ConnectionSettings,
+) -> Result<DbConnection, ConnectionError> {
+    let url = with_connect_timeout(url, settings.connect_timeout);
+    let mut connection = PgConnection::establish(&url)?;
+    let setup = format!(
+        "SET statement_timeout = {}; SET TIME ZONE 'UTC';",
+        settings.statement_timeout.as_millis()
+    );
+    connection
+        .batch_execute(&setup)
+        .map_err(ConnectionError::CouldntSetupConfiguration)?;
+    Ok(DbConnection::Postgres(connection))
+}
+
+/// libpq waits for an unreachable host indefinitely unless told otherwise.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}connect_timeout={}",
+        timeout.as_secs().max(1)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_picks_the_backend() {
+        let sqlite = |path: &str| DatabaseUrl::Sqlite(path.to_owned());
+        assert_eq!(
+            DatabaseUrl::parse("quantumlock.db"),
+            sqlite("quantumlock.db")
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/a.db"),
+            sqlite("/tmp/a.db")
+        );
+        assert_eq!(DatabaseUrl::parse("sqlite:data/a.db"), sqlite("data/a.db"));
+        let postgres = DatabaseUrl::parse("postgresql://u:secret@db:5432/q");
+        assert_eq!(postgres.backend_name(), "postgres");
+    }
+
+    #[test]
+    fn debug_hides_credentials() {
+        let url = DatabaseUrl::parse("postgres://user:hunter2@db.internal:5432/q?sslmode=disable");
+        let shown = format!("{url:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("user"),
+            "{shown}"
+        );
+        assert!(shown.contains("db.internal:5432/q"), "{shown}");
+    }
+
+    #[test]
+    fn connect_timeout_is_added_once() {
+        let timeout = Duration::from_secs(3);
+        assert_eq!(
+            with_connect_timeout("postgres://h/d", timeout),
+            "postgres://h/d?connect_timeout=3"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/d?sslmode=disable", timeout),
+            "postgres://h/d?sslmode=disable&connect_timeout=3"
+        );
+        let given = "postgres://h/d?connect_timeout=9";
+        assert_eq!(with_connect_timeout(given, timeout), given);
+    }
+}

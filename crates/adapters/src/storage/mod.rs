@@ -1,0 +1,189 @@
+//! Diesel storage for both backends: the pool, migrations, and the store ports.
+
+mod connection;
+mod customers;
+mod dialect;
+mod errors;
+mod licenses;
+mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use diesel::connection::SimpleConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use domain::StoreError;
+use tracing::info;
+
+use connection::DbManager;
+pub use connection::{ConnectionSettings, DatabaseUrl, DbConnection};
+use errors::{pool_error, query_error};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+/// Serializes migrations when several instances start at once on one PostgreSQL.
+const MIGRATION_LOCK_ID: i64 = 0x5155_414e_544c_4f43;
+
+/// How to reach the database and how patient to be with it.
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    pub url: DatabaseUrl,
+    /// Connections kept by this instance.
+    pub pool_size: u32,
+    /// How long a request waits for a free connection before failing with 503.
+    pub checkout_timeout: Duration,
+    pub busy_timeout: Duration,
+    pub statement_timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl StorageConfig {
+    /// Defaults suited to the backend the URL names.
+    pub fn for_url(url: &str) -> Self {
+        let url = DatabaseUrl::parse(url);
+        let pool_size = match url {
+            DatabaseUrl::Sqlite(_) => 8,
+            DatabaseUrl::Postgres(_) => 16,
+        };
+        StorageConfig {
+            url,
+            pool_size,
+            checkout_timeout: Duration::from_secs(2),
+            busy_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// The database: a pool of connections to one backend. Implements the domain's store ports.
+#[derive(Clone)]
+pub struct Database {
+    pool: r2d2::Pool<DbManager>,
+    backend: &'static str,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Connects and brings the schema up to date.
+    ///
+    /// # Errors
+    /// When the database cannot be reached or a migration fails.
+    pub fn open(config: &StorageConfig) -> anyhow::Result<Self> {
+        let backend = config.url.backend_name();
+        let manager = DbManager::new(ConnectionSettings {
+            url: config.url.clone(),
+            busy_timeout: config.busy_timeout,
+            statement_timeout: config.statement_timeout,
+            connect_timeout: config.connect_timeout,
+        });
+        let pool = r2d2::Pool::builder()
+            .max_size(config.pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(config.checkout_timeout)
+            .build(manager)
+            .with_context(|| {
+                format!("cannot connect to the {backend} database {:?}", config.url)
+            })?;
+        let database = Database { pool, backend };
+        database.migrate()?;
+        Ok(database)
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// A cheap round trip, for health checks.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database does not answer.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.run(|connection| connection.batch_execute("SELECT 1").map_err(query_error))
+            .map_err(|error| match error {
+                StoreError::Failed(source) => StoreError::Unavailable(source),
+                unavailable => unavailable,
+            })
+    }
+
+    fn migrate(&self) -> anyhow::Result<()> {
+        let mut connection = self
+            .pool
+            .get()
+            .context("cannot get a connection to migrate")?;
+        let applied = match &mut *connection {
+            DbConnection::Sqlite(connection) => run_migrations(connection, SQLITE_MIGRATIONS)?,
+            DbConnection::Postgres(connection) => {
+                connection
+                    .batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
+                    .context("cannot take the migration lock")?;
+                let applied = run_migrations(connection, POSTGRES_MIGRATIONS);
+                connection
+                    .batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
+                    .context("cannot release the migration lock")?;
+                applied?
+            }
+        };
+        info!(
+            db.backend = self.backend,
+            migrations.applied = applied,
+            "schema up to date"
+        );
+        Ok(())
+    }
+
+    /// Runs `work` on a pooled connection.
+    pub(crate) fn run<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut connection = self.pool.get().map_err(pool_error)?;
+        work(&mut connection)
+    }
+}
+
+fn run_migrations<C>(connection: &mut C, migrations: EmbeddedMigrations) -> anyhow::Result<usize>
+where
+    C: MigrationHarness<C::Backend> + diesel::Connection,
+{
+    let applied = connection
+        .run_pending_migrations(migrations)
+        .map_err(|error| anyhow::anyhow!("migration failed: {error}"))?;
+    Ok(applied.len())
+}
+
+/// Reverts every migration and applies them again: proves the down scripts work.
+///
+/// # Errors
+/// When any step fails.
+pub fn check_migrations_reversible(config: &StorageConfig) -> anyhow::Result<()> {
+    let database = Database::open(config)?;
+    let mut connection = database.pool.get()?;
+    let failed = |error| anyhow::anyhow!("migration step failed: {error}");
+    match &mut *connection {
+        DbConnection::Sqlite(connection) => {
+            connection
+                .revert_all_migrations(SQLITE_MIGRATIONS)
+                .map_err(failed)?;
+            connection
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(failed)?;
+        }
+        DbConnection::Postgres(connection) => {
+            connection
+                .revert_all_migrations(POSTGRES_MIGRATIONS)
+                .map_err(failed)?;
+            connection
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
+}

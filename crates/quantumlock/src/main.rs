@@ -1,0 +1,79 @@
+//! `quantumlock`: reads configuration, wires the adapters to the domain, and runs.
+
+mod config;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use config::ServeArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quantumlock",
+    version,
+    about = "The QuantumLock licensing service"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP service.
+    Serve(ServeArgs),
+    /// Simulate an OpenQASM 2.0 circuit and print the result as JSON.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SimulateArgs {
+    /// The OpenQASM 2.0 file.
+    file: std::path::PathBuf,
+    /// Depolarizing probabilities after one- and two-qubit gates, as `P1,P2`.
+    #[arg(long, value_name = "P1,P2", value_parser = parse_noise)]
+    noise: Option<(f64, f64)>,
+}
+
+fn parse_noise(text: &str) -> Result<(f64, f64), String> {
+    let (p1, p2) = text.split_once(',').ok_or("expected P1,P2")?;
+    let parse = |p: &str| {
+        p.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|p| (0.0..=1.0).contains(p))
+            .ok_or_else(|| format!("{p:?} is not a probability in [0, 1]"))
+    };
+    Ok((parse(p1)?, parse(p2)?))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Simulate(args) => simulate(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The one place the binary reports a fatal error to its operator.
+            #[expect(clippy::print_stderr, reason = "fatal errors go to the terminal")]
+            {
+                eprintln!("quantumlock: {error:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn simulate(args: &SimulateArgs) -> anyhow::Result<()> {
+    use std::io::Write as _;
+
+    let result = qasm::simulate_file(&args.file, args.noise)?;
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &result)?;
+    writeln!(stdout)?;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+DROP TABLE monthly_usage;
+DROP TABLE licenses;
+DROP TABLE customers;
