@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod certificate;
 pub mod customer;
 pub mod fingerprint;
 pub mod license;
@@ -18,7 +19,10 @@ pub use license::{
     Metadata,
 };
 pub use plan::{Plan, PlanCatalog, PlanLimits};
-pub use ports::{Clock, CustomerStore, Entropy, EntropyError, LicenseStore, StoreError};
+pub use ports::{
+    Clock, CustomerStore, Entropy, EntropyError, LicenseSigner, LicenseStore, SignerError,
+    StoreError,
+};
 pub use service::Licensing;
 pub use time::UsageMonth;
 pub use validation::InvalidInput;

@@ -1,6 +1,7 @@
 //! The ports: what the use cases need from the outside world, implemented by adapters.
 
 use chrono::{DateTime, Utc};
+use sdk::{KeysDocument, LicensePayload, VerifyError};
 
 use crate::customer::{ApiKeyDigest, Customer, CustomerId};
 use crate::license::{License, LicenseKey};
@@ -35,6 +36,34 @@ pub enum StoreError {
     #[error("the database failed")]
     Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
+
+/// Signs license certificates and checks them, with key generations that rotate.
+pub trait LicenseSigner: Send + Sync + 'static {
+    /// Signs `payload` with the active generation (setting its `key_id`) and returns the
+    /// certificate text.
+    ///
+    /// # Errors
+    /// [`SignerError`] when the signing keys cannot be used.
+    fn certify(&self, payload: LicensePayload) -> Result<String, SignerError>;
+
+    /// Checks a certificate's shape, key generation and both signatures and returns its
+    /// payload. Validity dates are left to the caller.
+    ///
+    /// # Errors
+    /// [`VerifyError`] saying why the certificate does not hold.
+    fn verify(&self, certificate: &str) -> Result<LicensePayload, VerifyError>;
+
+    /// Every generation's public keys, oldest first.
+    ///
+    /// # Errors
+    /// [`SignerError`] when the key set cannot be read.
+    fn public_keys(&self) -> Result<KeysDocument, SignerError>;
+}
+
+/// The signing keys could not be used; someone must look at the log.
+#[derive(Debug, thiserror::Error)]
+#[error("the license signing keys are unavailable")]
+pub struct SignerError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
 
 /// Vendors and their API keys.
 pub trait CustomerStore: Send + Sync + 'static {

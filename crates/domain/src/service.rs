@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::plan::PlanCatalog;
-use crate::ports::{Clock, CustomerStore, Entropy, LicenseStore};
+use crate::ports::{Clock, CustomerStore, Entropy, LicenseSigner, LicenseStore};
 
 /// Entry point of every use case; cheap to clone and share between request workers.
 #[derive(Clone)]
@@ -13,6 +13,7 @@ pub struct Licensing {
     pub(crate) licenses: Arc<dyn LicenseStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) entropy: Arc<dyn Entropy>,
+    pub(crate) signer: Arc<dyn LicenseSigner>,
     pub(crate) plans: PlanCatalog,
 }
 
@@ -22,6 +23,7 @@ impl Licensing {
         licenses: Arc<dyn LicenseStore>,
         clock: Arc<dyn Clock>,
         entropy: Arc<dyn Entropy>,
+        signer: Arc<dyn LicenseSigner>,
         plans: PlanCatalog,
     ) -> Self {
         Licensing {
@@ -29,6 +31,7 @@ impl Licensing {
             licenses,
             clock,
             entropy,
+            signer,
             plans,
         }
     }

@@ -73,10 +73,21 @@ pub fn simulate_source(
 
 /// Reads and simulates a `.qasm` file; see [`simulate_source`]. Includes
 /// other than `qelib1.inc` resolve relative to the file's directory.
-pub fn simulate_file(path: &Path, noise: Option<(f64, f64)>) -> Result<serde_json::Value, QasmError> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|source| QasmError::Io { path: path.to_path_buf(), source })?;
-    let base = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+pub fn simulate_file(
+    path: &Path,
+    noise: Option<(f64, f64)>,
+) -> Result<serde_json::Value, QasmError> {
+    let source = std::fs::read_to_string(path).map_err(|source| QasmError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let base = path.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
     simulate_with_base(&source, base, noise)
 }
 
@@ -107,7 +118,9 @@ pub fn parse_noise(arg: &str) -> Result<(f64, f64), QasmError> {
 fn check_noise((p1, p2): (f64, f64)) -> Result<(), QasmError> {
     for (p, max, k) in [(p1, 4.0 / 3.0, 1), (p2, 16.0 / 15.0, 2)] {
         if !(0.0..=max).contains(&p) {
-            return Err(QasmError::Noise(format!("{k}-qubit depolarizing {p} is outside [0, {max}]")));
+            return Err(QasmError::Noise(format!(
+                "{k}-qubit depolarizing {p} is outside [0, {max}]"
+            )));
         }
     }
     Ok(())

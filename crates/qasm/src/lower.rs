@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use openqasm::ast::{Decl, Expr, FileSpan, Reg, Span, Stmt};
-use quantum::{Gate, Mat2};
+use quantum::Gate;
 
 use crate::QasmError;
 use crate::source::Parsed;
@@ -31,6 +31,9 @@ pub struct Lowered {
     /// Operations in program order.
     pub ops: Vec<Op>,
 }
+
+/// Bound on expanded gates: nested definitions can grow exponentially.
+pub const MAX_OPS: usize = 5_000_000;
 
 struct Def<'a> {
     params: Vec<String>,
@@ -67,19 +70,32 @@ pub fn lower(parsed: &Parsed) -> Result<Lowered, QasmError> {
     for decl in &parsed.program.decls {
         l.declare(decl)?;
     }
-    for decl in parsed.program.decls.iter().filter(|d| parsed.in_main(d.span)) {
+    for decl in parsed
+        .program
+        .decls
+        .iter()
+        .filter(|d| parsed.in_main(d.span))
+    {
         if let Decl::Stmt(stmt) = &*decl.inner {
             l.statement(stmt)?;
         }
     }
-    Ok(Lowered { num_qubits: l.num_qubits, ops: l.ops })
+    Ok(Lowered {
+        num_qubits: l.num_qubits,
+        ops: l.ops,
+    })
 }
 
 impl<'a> Lowerer<'a> {
     fn declare(&mut self, decl: &'a Span<Decl>) -> Result<(), QasmError> {
         let in_main = self.parsed.in_main(decl.span);
         match &*decl.inner {
-            Decl::Def { name, params, args, body } => {
+            Decl::Def {
+                name,
+                params,
+                args,
+                body,
+            } => {
                 let def = Def {
                     params: params.iter().map(|p| p.inner.to_string()).collect(),
                     args: args.iter().map(|a| a.inner.to_string()).collect(),
@@ -92,7 +108,8 @@ impl<'a> Lowerer<'a> {
                 let size = u32::try_from(size).map_err(|_| self.too_wide(decl.span))?;
                 let total = self.num_qubits.checked_add(size);
                 let total = total.ok_or_else(|| self.too_wide(decl.span))?;
-                self.qregs.insert(reg.name.to_string(), (self.num_qubits, size));
+                self.qregs
+                    .insert(reg.name.to_string(), (self.num_qubits, size));
                 self.num_qubits = total;
                 self.measured.resize(total as usize, false);
             }
@@ -113,10 +130,23 @@ impl<'a> Lowerer<'a> {
     fn statement(&mut self, stmt: &Span<Stmt>) -> Result<(), QasmError> {
         let span = stmt.span;
         let empty = (HashMap::new(), HashMap::new());
-        let scope = Scope { params: &empty.0, args: &empty.1, span };
+        let scope = Scope {
+            params: &empty.0,
+            args: &empty.1,
+            span,
+        };
         match &*stmt.inner {
-            Stmt::U { theta, phi, lambda, reg } => {
-                let p = [self.eval(theta, &scope)?, self.eval(phi, &scope)?, self.eval(lambda, &scope)?];
+            Stmt::U {
+                theta,
+                phi,
+                lambda,
+                reg,
+            } => {
+                let p = [
+                    self.eval(theta, &scope)?,
+                    self.eval(phi, &scope)?,
+                    self.eval(lambda, &scope)?,
+                ];
                 for qs in self.broadcast(&[reg], span)? {
                     self.apply("U", &p, &qs, span)?;
                 }
@@ -127,8 +157,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Stmt::Gate { name, params, args } => {
-                let p: Vec<f64> =
-                    params.iter().map(|e| self.eval(e, &scope)).collect::<Result<_, _>>()?;
+                let p: Vec<f64> = params
+                    .iter()
+                    .map(|e| self.eval(e, &scope))
+                    .collect::<Result<_, _>>()?;
                 let regs: Vec<&Span<Reg>> = args.iter().collect();
                 for qs in self.broadcast(&regs, span)? {
                     self.apply(name.inner.as_str(), &p, &qs, span)?;
@@ -171,13 +203,23 @@ impl<'a> Lowerer<'a> {
         if lists.iter().any(|l| l.len() != 1 && l.len() != n) {
             return Err(self.parsed.error(span, "register operands differ in size"));
         }
-        Ok((0..n).map(|k| lists.iter().map(|l| l[k.min(l.len() - 1)]).collect()).collect())
+        Ok((0..n)
+            .map(|k| lists.iter().map(|l| l[k.min(l.len() - 1)]).collect())
+            .collect())
     }
 
-    fn apply(&mut self, name: &str, p: &[f64], qs: &[u32], span: FileSpan) -> Result<(), QasmError> {
+    fn apply(
+        &mut self,
+        name: &str,
+        p: &[f64],
+        qs: &[u32],
+        span: FileSpan,
+    ) -> Result<(), QasmError> {
         for (i, q) in qs.iter().enumerate() {
             if qs[..i].contains(q) {
-                return Err(self.parsed.error(span, format!("`{name}` uses qubit {q} twice")));
+                return Err(self
+                    .parsed
+                    .error(span, format!("`{name}` uses qubit {q} twice")));
             }
             if self.measured[*q as usize] {
                 let msg = format!("`{name}` acts on qubit {q} after it was measured");
@@ -185,39 +227,63 @@ impl<'a> Lowerer<'a> {
             }
         }
         let user = self.defs.get(name).and_then(|d| {
-            let params: HashMap<String, f64> = d.params.iter().cloned().zip(p.iter().copied()).collect();
-            let args: HashMap<String, u32> = d.args.iter().cloned().zip(qs.iter().copied()).collect();
+            let params: HashMap<String, f64> =
+                d.params.iter().cloned().zip(p.iter().copied()).collect();
+            let args: HashMap<String, u32> =
+                d.args.iter().cloned().zip(qs.iter().copied()).collect();
             d.body.map(|body| (params, args, body))
         });
         if let Some((params, args, body)) = user {
-            let scope = Scope { params: &params, args: &args, span };
+            let scope = Scope {
+                params: &params,
+                args: &args,
+                span,
+            };
             for stmt in body.iter() {
                 self.body_statement(stmt, &scope)?;
             }
             return Ok(());
         }
-        let gates = match name {
-            "U" => Some(vec![Gate::Single { q: qs[0], m: Mat2::u(p[0], p[1], p[2]) }]),
-            _ => stdgates::expand(name, p, qs),
-        };
-        let Some(gates) = gates else {
-            let msg = format!("opaque gate `{name}` has no definition to simulate");
+        let Some(gates) = stdgates::expand(name, p, qs) else {
+            let msg = match stdgates::signature(name) {
+                Some((np, nq)) => format!("`{name}` takes {np} parameter(s) and {nq} qubit(s)"),
+                None => format!("opaque gate `{name}` has no definition to simulate"),
+            };
             return Err(self.parsed.error(span, msg));
         };
+        if self.ops.len() >= MAX_OPS {
+            let msg = format!("the program expands to more than {MAX_OPS} gates");
+            return Err(self.parsed.error(span, msg));
+        }
         let line = self.parsed.line(span);
-        self.ops.push(Op { name: name.to_string(), gates, qubits: qs.to_vec(), line });
+        self.ops.push(Op {
+            name: name.to_string(),
+            gates,
+            qubits: qs.to_vec(),
+            line,
+        });
         Ok(())
     }
 
     fn body_statement(&mut self, stmt: &Span<Stmt>, scope: &Scope<'_>) -> Result<(), QasmError> {
         let qubit = |reg: &Span<Reg>| {
             scope.args.get(reg.name.as_str()).copied().ok_or_else(|| {
-                self.parsed.error(reg.span, format!("undefined qubit argument `{}`", reg.name))
+                self.parsed
+                    .error(reg.span, format!("undefined qubit argument `{}`", reg.name))
             })
         };
         match &*stmt.inner {
-            Stmt::U { theta, phi, lambda, reg } => {
-                let p = [self.eval(theta, scope)?, self.eval(phi, scope)?, self.eval(lambda, scope)?];
+            Stmt::U {
+                theta,
+                phi,
+                lambda,
+                reg,
+            } => {
+                let p = [
+                    self.eval(theta, scope)?,
+                    self.eval(phi, scope)?,
+                    self.eval(lambda, scope)?,
+                ];
                 let q = qubit(reg)?;
                 self.apply("U", &p, &[q], scope.span)
             }
@@ -226,13 +292,17 @@ impl<'a> Lowerer<'a> {
                 self.apply("CX", &[], &qs, scope.span)
             }
             Stmt::Gate { name, params, args } => {
-                let p: Vec<f64> =
-                    params.iter().map(|e| self.eval(e, scope)).collect::<Result<_, _>>()?;
+                let p: Vec<f64> = params
+                    .iter()
+                    .map(|e| self.eval(e, scope))
+                    .collect::<Result<_, _>>()?;
                 let qs: Vec<u32> = args.iter().map(qubit).collect::<Result<_, _>>()?;
                 self.apply(name.inner.as_str(), &p, &qs, scope.span)
             }
             Stmt::Barrier { .. } => Ok(()),
-            _ => Err(self.parsed.error(stmt.span, "statement not allowed in a gate body")),
+            _ => Err(self
+                .parsed
+                .error(stmt.span, "statement not allowed in a gate body")),
         }
     }
 
@@ -243,11 +313,14 @@ impl<'a> Lowerer<'a> {
         };
         let value = match &*e.inner {
             Expr::Pi => std::f64::consts::PI,
-            Expr::Int(i) => *i as f64,
-            Expr::Real(_) => self.literal(e.span)?,
+            Expr::Int(_) | Expr::Real(_) => self.literal(e.span)?,
             Expr::Var(name) => match scope.params.get(name.as_str()) {
                 Some(v) => *v,
-                None => return Err(self.parsed.error(e.span, format!("undefined parameter `{name}`"))),
+                None => {
+                    return Err(self
+                        .parsed
+                        .error(e.span, format!("undefined parameter `{name}`")));
+                }
             },
             Expr::Add(a, b) => bin(a, b, |x, y| x + y)?,
             Expr::Sub(a, b) => bin(a, b, |x, y| x - y)?,
@@ -265,14 +338,19 @@ impl<'a> Lowerer<'a> {
         if value.is_finite() {
             Ok(value)
         } else {
-            Err(self.parsed.error(e.span, "parameter expression is not a finite number"))
+            Err(self
+                .parsed
+                .error(e.span, "parameter expression is not a finite number"))
         }
     }
 
-    /// Re-reads a real literal from the source: the parser keeps only `f32`.
+    /// Re-reads a number from the original source: the parser keeps reals
+    /// only as `f32`, and [`crate::source::normalize`] may have masked it.
     fn literal(&self, span: FileSpan) -> Result<f64, QasmError> {
         let text = self.parsed.text(span);
         let digits = text.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
-        digits.parse().map_err(|_| self.parsed.error(span, format!("bad number `{text}`")))
+        digits
+            .parse()
+            .map_err(|_| self.parsed.error(span, format!("bad number `{text}`")))
     }
 }

@@ -1,6 +1,6 @@
 //! Running a lowered program and shaping the JSON report.
 
-use quantum::{Circuit, DensityMatrix, StateVector, uhlmann_fidelity};
+use quantum::{Circuit, DensityMatrix, StateVector};
 use serde_json::{Value, json};
 
 use crate::QasmError;
@@ -26,7 +26,11 @@ pub fn simulate_lowered(lowered: &Lowered, noise: Option<(f64, f64)>) -> Result<
         }
     }
     let psi = StateVector::from_circuit(&circuit)?;
-    let statevector: Vec<Value> = psi.amplitudes().iter().map(|a| json!([a.re, a.im])).collect();
+    let statevector: Vec<Value> = psi
+        .amplitudes()
+        .iter()
+        .map(|a| json!([a.re, a.im]))
+        .collect();
     let mut report = json!({
         "num_qubits": n,
         "statevector": statevector,
@@ -36,7 +40,7 @@ pub fn simulate_lowered(lowered: &Lowered, noise: Option<(f64, f64)>) -> Result<
         let rho = noisy(lowered, p1, p2)?;
         let mut qubit_fidelities = Vec::with_capacity(n as usize);
         for q in 0..n {
-            qubit_fidelities.push(uhlmann_fidelity(&rho.reduced(q)?, &psi.reduced(q)?));
+            qubit_fidelities.push(psi.qubit_fidelity(q, &rho.reduced(q)?)?);
         }
         report["state_fidelity"] = json!(rho.fidelity_with_pure(&psi)?);
         report["qubit_fidelities"] = json!(qubit_fidelities);
@@ -61,7 +65,10 @@ fn noisy(lowered: &Lowered, p1: f64, p2: f64) -> Result<DensityMatrix, QasmError
                     op.qubits.len(),
                     op.name
                 );
-                return Err(QasmError::Program { line: op.line, message });
+                return Err(QasmError::Program {
+                    line: op.line,
+                    message,
+                });
             }
         }
     }

@@ -58,7 +58,7 @@ opaque c4x a, b, c, d, e;
 pub fn single(name: &str, p: &[f64]) -> Option<Mat2> {
     let arg = |i: usize| p.get(i).copied().unwrap_or(0.0);
     Some(match name {
-        "u3" | "u" | "U" => Mat2::u(arg(0), arg(1), arg(2)),
+        "u3" | "u" => Mat2::u(arg(0), arg(1), arg(2)),
         "u2" => Mat2::u(FRAC_PI_2, arg(0), arg(1)),
         "u1" | "p" => Mat2::phase(arg(0)),
         "id" | "u0" => Mat2::id(),
@@ -98,14 +98,52 @@ fn controlled(name: &str, p: &[f64]) -> Option<Mat2> {
     })
 }
 
-/// The engine gates of standard gate `name` on `qs`, or `None` if `name` is
-/// not a standard gate. Arity is checked by the caller.
+/// `(parameters, qubits)` of a standard gate (or of the built-ins `U`, `CX`),
+/// read from its declaration in [`QELIB1`].
+pub fn signature(name: &str) -> Option<(usize, usize)> {
+    match name {
+        "U" => return Some((3, 1)),
+        "CX" => return Some((0, 2)),
+        _ => {}
+    }
+    QELIB1.lines().find_map(|line| {
+        let rest = line.strip_prefix("opaque ")?.strip_prefix(name)?;
+        let (params, qubits) = match rest.strip_prefix('(') {
+            Some(inner) => {
+                let (p, q) = inner.split_once(')')?;
+                (p.split(',').count(), q)
+            }
+            None if rest.starts_with(' ') => (0, rest),
+            None => return None,
+        };
+        Some((
+            params,
+            qubits.trim().trim_end_matches(';').split(',').count(),
+        ))
+    })
+}
+
+/// The engine gates of standard gate `name` with parameters `p` on `qs`, or
+/// `None` if `name` is not a standard gate or is called with another arity.
 pub fn expand(name: &str, p: &[f64], qs: &[u32]) -> Option<Vec<Gate>> {
+    if signature(name) != Some((p.len(), qs.len())) {
+        return None;
+    }
+    if name == "U" {
+        return Some(vec![Gate::Single {
+            q: qs[0],
+            m: Mat2::u(p[0], p[1], p[2]),
+        }]);
+    }
     if let Some(m) = single(name, p) {
         return Some(vec![Gate::Single { q: qs[0], m }]);
     }
     if let Some(m) = controlled(name, p) {
-        return Some(vec![Gate::Controlled { control: qs[0], target: qs[1], m }]);
+        return Some(vec![Gate::Controlled {
+            control: qs[0],
+            target: qs[1],
+            m,
+        }]);
     }
     let angle = p.first().copied().unwrap_or(0.0);
     Some(match name {
@@ -123,11 +161,19 @@ pub fn expand(name: &str, p: &[f64], qs: &[u32]) -> Option<Vec<Gate>> {
 
 fn mcx(controls: &[u32], target: u32, m: Mat2) -> Gate {
     let mask = controls.iter().fold(0u64, |acc, &c| acc | 1 << c);
-    Gate::MultiControlled { controls: mask, target, m }
+    Gate::MultiControlled {
+        controls: mask,
+        target,
+        m,
+    }
 }
 
 fn cx(c: u32, t: u32) -> Gate {
-    Gate::Controlled { control: c, target: t, m: Mat2::x() }
+    Gate::Controlled {
+        control: c,
+        target: t,
+        m: Mat2::x(),
+    }
 }
 
 fn one(q: u32, m: Mat2) -> Gate {
@@ -147,9 +193,9 @@ fn rxx(a: u32, b: u32, theta: f64) -> Vec<Gate> {
     g
 }
 
-/// Controlled swap of `b` and `c`: exactly `CX(c,b) · CCX(a,c,b) · CX(c,b)`.
+/// Controlled swap of `b` and `c`: exactly `CX(c→b) · CCX(a,b→c) · CX(c→b)`.
 fn cswap(a: u32, b: u32, c: u32) -> Vec<Gate> {
-    vec![cx(c, b), mcx(&[a, c], b, Mat2::x()), cx(c, b)]
+    vec![cx(c, b), mcx(&[a, b], c, Mat2::x()), cx(c, b)]
 }
 
 /// Relative-phase Toffoli, Qiskit's `RCCXGate`.
@@ -202,8 +248,14 @@ mod tests {
         for line in QELIB1.lines().filter(|l| l.starts_with("opaque")) {
             let head = line.trim_start_matches("opaque ");
             let name: String = head.chars().take_while(|c| c.is_alphanumeric()).collect();
-            let qs = [0, 1, 2, 3, 4];
-            assert!(expand(&name, &[0.1, 0.2, 0.3, 0.4], &qs).is_some(), "{name}");
+            let (np, nq) = signature(&name).expect("declared");
+            let qs: Vec<u32> = (0..nq as u32).collect();
+            let p = [0.1, 0.2, 0.3, 0.4];
+            assert!(expand(&name, &p[..np], &qs).is_some(), "{name}");
+            assert!(
+                expand(&name, &p[..np], &qs[1..]).is_none(),
+                "{name} short of a qubit"
+            );
         }
     }
 

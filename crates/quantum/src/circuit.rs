@@ -46,9 +46,13 @@ impl Gate {
     pub fn qubits(&self) -> Vec<u32> {
         match *self {
             Gate::Single { q, .. } => vec![q],
-            Gate::Controlled { control, target, .. } => vec![control, target],
+            Gate::Controlled {
+                control, target, ..
+            } => vec![control, target],
             Gate::Swap { a, b } => vec![a, b],
-            Gate::MultiControlled { controls, target, .. } => {
+            Gate::MultiControlled {
+                controls, target, ..
+            } => {
                 let mut qs: Vec<u32> = (0..64).filter(|b| controls >> b & 1 == 1).collect();
                 qs.push(target);
                 qs
@@ -87,14 +91,21 @@ pub enum CircuitError {
 
 impl CircuitError {
     fn or_range(self, qubit: u32, width: u32) -> Self {
-        if qubit >= width { CircuitError::OutOfRange { qubit, width } } else { self }
+        if qubit >= width {
+            CircuitError::OutOfRange { qubit, width }
+        } else {
+            self
+        }
     }
 }
 
 impl Circuit {
     /// An empty circuit on `num_qubits` qubits.
     pub fn new(num_qubits: u32) -> Self {
-        Self { num_qubits, gates: Vec::new() }
+        Self {
+            num_qubits,
+            gates: Vec::new(),
+        }
     }
 
     /// Circuit width.
@@ -112,7 +123,10 @@ impl Circuit {
         let qs = gate.qubits();
         for &q in &qs {
             if q >= self.num_qubits {
-                return Err(CircuitError::OutOfRange { qubit: q, width: self.num_qubits });
+                return Err(CircuitError::OutOfRange {
+                    qubit: q,
+                    width: self.num_qubits,
+                });
             }
         }
         for (i, q) in qs.iter().enumerate() {
@@ -131,7 +145,11 @@ impl Circuit {
 
     /// Appends a controlled single-qubit unitary.
     pub fn controlled(&mut self, c: u32, t: u32, m: Mat2) -> Result<&mut Self, CircuitError> {
-        self.push(Gate::Controlled { control: c, target: t, m })
+        self.push(Gate::Controlled {
+            control: c,
+            target: t,
+            m,
+        })
     }
 
     /// Appends `m` on `t` controlled by every qubit in `controls`.
@@ -148,7 +166,11 @@ impl Circuit {
             }
             mask |= 1 << c;
         }
-        self.push(Gate::MultiControlled { controls: mask, target: t, m })
+        self.push(Gate::MultiControlled {
+            controls: mask,
+            target: t,
+            m,
+        })
     }
 
     /// Appends a Hadamard.
@@ -214,6 +236,9 @@ impl Circuit {
                 out.push(Gate::Single { q: q as u32, m });
             }
         }
-        Circuit { num_qubits: self.num_qubits, gates: out }
+        Circuit {
+            num_qubits: self.num_qubits,
+            gates: out,
+        }
     }
 }

@@ -10,9 +10,9 @@ use ndarray::Array2;
 use crate::circuit::{Circuit, Gate};
 use crate::error::{SimError, same_width};
 use crate::gate::{C64, Mat2};
-use crate::kernels;
-use crate::noise::{Channel, NoiseModel};
-use crate::statevector::{StateVector, apply_gate};
+use crate::noise::{Channel, NoiseModel, covariant_form};
+use crate::schedule::{self, Op};
+use crate::statevector::StateVector;
 
 /// Widest register the density-matrix simulator accepts (1 GiB of entries).
 pub const MAX_DENSITY_QUBITS: u32 = 13;
@@ -59,12 +59,18 @@ impl DensityMatrix {
     }
 
     fn slice(&self) -> &[C64] {
-        #[expect(clippy::expect_used, reason = "built in standard layout, never re-strided")]
+        #[expect(
+            clippy::expect_used,
+            reason = "built in standard layout, never re-strided"
+        )]
         self.rho.as_slice().expect("standard layout")
     }
 
     fn flat(&mut self) -> &mut [C64] {
-        #[expect(clippy::expect_used, reason = "built in standard layout, never re-strided")]
+        #[expect(
+            clippy::expect_used,
+            reason = "built in standard layout, never re-strided"
+        )]
         self.rho.as_slice_mut().expect("standard layout")
     }
 
@@ -72,62 +78,110 @@ impl DensityMatrix {
         if q < self.num_qubits {
             Ok(())
         } else {
-            Err(SimError::QubitOutOfRange { qubit: q, width: self.num_qubits })
+            Err(SimError::QubitOutOfRange {
+                qubit: q,
+                width: self.num_qubits,
+            })
         }
     }
 
     /// `ρ ↦ U ρ U†` for one gate.
     pub fn apply(&mut self, gate: &Gate) {
-        let n = self.num_qubits;
+        let mut ops = Vec::with_capacity(2);
+        self.gate_ops(gate, &mut ops);
         let v = self.flat();
-        apply_gate(v, &row_side(gate, n));
-        apply_gate(v, &column_side(gate));
+        ops.iter().for_each(|op| op.apply(v));
     }
 
     /// Applies a noiseless circuit, fusing single-qubit runs first.
     pub fn run(&mut self, circuit: &Circuit) -> Result<(), SimError> {
         same_width(self.num_qubits, circuit.num_qubits())?;
+        let mut ops = Vec::with_capacity(2 * circuit.gates().len());
         for gate in circuit.fused().gates() {
-            self.apply(gate);
+            self.gate_ops(gate, &mut ops);
         }
+        schedule::execute(self.flat(), &ops);
         Ok(())
     }
 
-    /// Applies `circuit` gate by gate with the channels of `noise` after each.
+    /// Applies `circuit` gate by gate with the channels of `noise` after each
+    /// (see [`NoiseModel`]); gates on three or more qubits have no channel
+    /// and are refused when the model is not noiseless.
     pub fn run_noisy(&mut self, circuit: &Circuit, noise: &NoiseModel) -> Result<(), SimError> {
         same_width(self.num_qubits, circuit.num_qubits())?;
         noise.validate()?;
         if noise.is_noiseless() {
             return self.run(circuit);
         }
+        let mut ops = Vec::with_capacity(4 * circuit.gates().len());
         for gate in circuit.gates() {
-            self.apply(gate);
+            self.gate_ops(gate, &mut ops);
             match *gate {
                 Gate::Single { q, .. } => {
                     for ch in &noise.one_qubit {
-                        self.apply_channel(q, ch)?;
+                        push_merged(&mut ops, self.channel_op(q, ch));
                     }
                 }
-                Gate::Controlled { control: a, target: b, .. } | Gate::Swap { a, b } => {
-                    self.depolarize2(a, b, noise.two_qubit_depolarizing)?;
+                Gate::Controlled {
+                    control: a,
+                    target: b,
+                    ..
+                }
+                | Gate::Swap { a, b } => {
+                    ops.push(self.depol2_op(a, b, noise.two_qubit_depolarizing));
                 }
                 Gate::MultiControlled { .. } => {
-                    return Err(SimError::NoNoiseFor { arity: gate.arity() });
+                    return Err(SimError::NoNoiseFor {
+                        arity: gate.arity(),
+                    });
                 }
             }
         }
+        schedule::execute(self.flat(), &ops);
         Ok(())
+    }
+
+    fn gate_ops(&self, gate: &Gate, ops: &mut Vec<Op>) {
+        ops.push(Op::Gate(row_side(gate, self.num_qubits)));
+        ops.push(Op::Gate(column_side(gate)));
+    }
+
+    fn channel_op(&self, q: u32, channel: &Channel) -> Op {
+        let (lo, hi) = (q, q + self.num_qubits);
+        let m = channel.superop();
+        match covariant_form(&m) {
+            Some((diag, off)) => Op::Covariant { lo, hi, diag, off },
+            None => Op::Mat4 { lo, hi, m },
+        }
+    }
+
+    fn depol2_op(&self, a: u32, b: u32, p: f64) -> Op {
+        let n = self.num_qubits;
+        Op::Depol2 {
+            bits: [a, b, a + n, b + n],
+            p,
+        }
     }
 
     /// Applies a single-qubit channel to qubit `q`.
     pub fn apply_channel(&mut self, q: u32, channel: &Channel) -> Result<(), SimError> {
         self.check_qubit(q)?;
         channel.validate()?;
-        let n = self.num_qubits;
-        match *channel {
-            Channel::Depolarizing(p) => kernels::depol1(self.flat(), q, n + q, p),
-            _ => kernels::mat4(self.flat(), q, n + q, &channel.superop()),
+        let op = self.channel_op(q, channel);
+        op.apply(self.flat());
+        Ok(())
+    }
+
+    /// Applies several single-qubit channels `(qubit, channel)` in order,
+    /// composing consecutive phase-covariant ones on the same qubit.
+    pub fn apply_channels(&mut self, channels: &[(u32, Channel)]) -> Result<(), SimError> {
+        let mut ops = Vec::with_capacity(channels.len());
+        for (q, ch) in channels {
+            self.check_qubit(*q)?;
+            ch.validate()?;
+            push_merged(&mut ops, self.channel_op(*q, ch));
         }
+        schedule::execute(self.flat(), &ops);
         Ok(())
     }
 
@@ -140,8 +194,8 @@ impl DensityMatrix {
             return Err(SimError::BadNoise { value: p, max });
         }
         if p != 0.0 && a != b {
-            let n = self.num_qubits;
-            kernels::depol2(self.flat(), n, a, b, p);
+            let op = self.depol2_op(a, b, p);
+            op.apply(self.flat());
         }
         Ok(())
     }
@@ -189,13 +243,21 @@ impl DensityMatrix {
 fn row_side(gate: &Gate, n: u32) -> Gate {
     match *gate {
         Gate::Single { q, m } => Gate::Single { q: q + n, m },
-        Gate::Controlled { control, target, m } => {
-            Gate::Controlled { control: control + n, target: target + n, m }
-        }
+        Gate::Controlled { control, target, m } => Gate::Controlled {
+            control: control + n,
+            target: target + n,
+            m,
+        },
         Gate::Swap { a, b } => Gate::Swap { a: a + n, b: b + n },
-        Gate::MultiControlled { controls, target, m } => {
-            Gate::MultiControlled { controls: controls << n, target: target + n, m }
-        }
+        Gate::MultiControlled {
+            controls,
+            target,
+            m,
+        } => Gate::MultiControlled {
+            controls: controls << n,
+            target: target + n,
+            m,
+        },
     }
 }
 
@@ -203,10 +265,52 @@ fn row_side(gate: &Gate, n: u32) -> Gate {
 fn column_side(gate: &Gate) -> Gate {
     match *gate {
         Gate::Single { q, m } => Gate::Single { q, m: m.conj() },
-        Gate::Controlled { control, target, m } => Gate::Controlled { control, target, m: m.conj() },
+        Gate::Controlled { control, target, m } => Gate::Controlled {
+            control,
+            target,
+            m: m.conj(),
+        },
         Gate::Swap { a, b } => Gate::Swap { a, b },
-        Gate::MultiControlled { controls, target, m } => {
-            Gate::MultiControlled { controls, target, m: m.conj() }
-        }
+        Gate::MultiControlled {
+            controls,
+            target,
+            m,
+        } => Gate::MultiControlled {
+            controls,
+            target,
+            m: m.conj(),
+        },
     }
+}
+
+/// Appends `op`, folding it into the previous operation when both are
+/// phase-covariant channels on the same qubit (their composition is too).
+fn push_merged(ops: &mut Vec<Op>, op: Op) {
+    if let (
+        Some(Op::Covariant {
+            lo,
+            hi,
+            diag: d1,
+            off: o1,
+        }),
+        Op::Covariant {
+            lo: l2,
+            hi: h2,
+            diag: d2,
+            off: o2,
+        },
+    ) = (ops.last_mut(), op)
+        && *lo == l2
+        && *hi == h2
+    {
+        *d1 = [
+            d2[0] * d1[0] + d2[1] * d1[2],
+            d2[0] * d1[1] + d2[1] * d1[3],
+            d2[2] * d1[0] + d2[3] * d1[2],
+            d2[2] * d1[1] + d2[3] * d1[3],
+        ];
+        *o1 = [o2[0] * o1[0], o2[1] * o1[1]];
+        return;
+    }
+    ops.push(op);
 }

@@ -35,6 +35,14 @@ pub enum SimError {
         /// Number of qubits of the gate.
         arity: usize,
     },
+    /// An amplitude vector or basis index does not fit a register.
+    #[error("length or index {len} is unusable: {why}")]
+    BadLength {
+        /// The offending length or index.
+        len: usize,
+        /// What is wrong with it.
+        why: &'static str,
+    },
     /// A qubit index is not below the register width.
     #[error("qubit {qubit} is out of range for {width} qubits")]
     QubitOutOfRange {
@@ -50,6 +58,9 @@ pub(crate) fn same_width(expected: u32, width: u32) -> Result<(), SimError> {
     if expected == width {
         Ok(())
     } else {
-        Err(SimError::WidthMismatch { expected, actual: width })
+        Err(SimError::WidthMismatch {
+            expected,
+            actual: width,
+        })
     }
 }

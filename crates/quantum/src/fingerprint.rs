@@ -50,7 +50,11 @@ fn entangle(c: &mut Circuit, code: u64) -> Result<(), CircuitError> {
             (a, b) = (b, a);
         }
         let (a, b) = (a as u32, b as u32);
-        if use_cz { c.cz(a, b)? } else { c.cx(a, b)? };
+        if use_cz {
+            c.cz(a, b)?
+        } else {
+            c.cx(a, b)?
+        };
     }
     Ok(())
 }
@@ -60,7 +64,9 @@ fn layer_circuit(word: u64) -> Result<Circuit, CircuitError> {
     let mut c = Circuit::new(FINGERPRINT_QUBITS);
     for q in 0..FINGERPRINT_QUBITS {
         let bits = word >> (12 * q);
-        let rot = Mat2::rz(angle((bits >> 6) & 63)).mul(&Mat2::ry(angle(bits & 63)));
+        // RZ first and RY last: a final RZ would commute with the
+        // phase-covariant noise and leave its digest bits without effect.
+        let rot = Mat2::ry(angle(bits & 63)).mul(&Mat2::rz(angle((bits >> 6) & 63)));
         c.single(q, rot)?;
     }
     entangle(&mut c, word >> 60)?;
@@ -69,40 +75,53 @@ fn layer_circuit(word: u64) -> Result<Circuit, CircuitError> {
 
 /// Maps a 32-byte digest to its fingerprint (version [`FINGERPRINT_VERSION`]).
 ///
-/// The digest is read as four little-endian 64-bit words, one per layer. In a
-/// layer, qubit `q` takes bits `12q..12q+6` as the code `k` of `RY((2k+1)π/64)`
-/// and the next six bits for `RZ`, applied as one gate; bits 60–63 pick the
-/// entangling chain. Noise: [`FINGERPRINT_P1`], [`FINGERPRINT_P2`], and after
-/// each layer amplitude then phase damping of [`FINGERPRINT_IDLE`] per qubit.
+/// The register starts in `|+⟩^⊗5` (prepared without noise). The digest is
+/// read as four little-endian 64-bit words, one per layer. In a layer, qubit
+/// `q` takes bits `12q..12q+6` as the code `k` of `RY((2k+1)π/64)` and the
+/// next six bits as the code of `RZ((2k+1)π/64)`; the gate is `RY·RZ` (RZ
+/// first), one noisy gate. Bits 60–63 pick the entangling chain. Noise:
+/// [`FINGERPRINT_P1`], [`FINGERPRINT_P2`], and after each layer amplitude
+/// then phase damping of [`FINGERPRINT_IDLE`] on every qubit.
 pub fn license_fingerprint(digest: &[u8; 32]) -> Fingerprint {
-    #[expect(clippy::expect_used, reason = "fixed width and valid constant noise cannot fail")]
+    #[expect(
+        clippy::expect_used,
+        reason = "fixed width and valid constant noise cannot fail"
+    )]
     compute(digest).expect("fingerprint circuit is well formed")
 }
 
 fn compute(digest: &[u8; 32]) -> Result<Fingerprint, Box<dyn std::error::Error>> {
     let noise = NoiseModel::depolarizing(FINGERPRINT_P1, FINGERPRINT_P2);
-    let idle = [
-        Channel::AmplitudeDamping(FINGERPRINT_IDLE),
-        Channel::PhaseDamping(FINGERPRINT_IDLE),
-    ];
-    let mut ideal = StateVector::zero(FINGERPRINT_QUBITS)?;
-    let mut noisy = DensityMatrix::zero(FINGERPRINT_QUBITS)?;
+    let idle: Vec<(u32, Channel)> = (0..FINGERPRINT_QUBITS)
+        .flat_map(|q| {
+            [
+                (q, Channel::AmplitudeDamping(FINGERPRINT_IDLE)),
+                (q, Channel::PhaseDamping(FINGERPRINT_IDLE)),
+            ]
+        })
+        .collect();
+    // Starting from |+…+⟩ keeps the first layer's RZ from being a bare phase.
+    let mut prep = Circuit::new(FINGERPRINT_QUBITS);
+    for q in 0..FINGERPRINT_QUBITS {
+        prep.h(q)?;
+    }
+    let mut ideal = StateVector::from_circuit(&prep)?;
+    let mut noisy = DensityMatrix::from_pure(&ideal)?;
     for chunk in digest.chunks_exact(32 / LAYERS) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let layer = layer_circuit(u64::from_le_bytes(word))?;
         ideal.run(&layer)?;
         noisy.run_noisy(&layer, &noise)?;
-        for q in 0..FINGERPRINT_QUBITS {
-            for ch in &idle {
-                noisy.apply_channel(q, ch)?;
-            }
-        }
+        noisy.apply_channels(&idle)?;
     }
     let mut qubit_values = Vec::with_capacity(FINGERPRINT_QUBITS as usize);
     for q in 0..FINGERPRINT_QUBITS {
         qubit_values.push(1.0 - trace_distance(&noisy.reduced(q)?, &ideal.reduced(q)?));
     }
     let fidelity = noisy.fidelity_with_pure(&ideal)?;
-    Ok(Fingerprint { qubit_values, fidelity })
+    Ok(Fingerprint {
+        qubit_values,
+        fidelity,
+    })
 }

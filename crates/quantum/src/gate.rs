@@ -102,7 +102,12 @@ impl Mat2 {
     /// `RX(θ) = exp(−iθX/2)`.
     pub fn rx(theta: f64) -> Self {
         let (c, s) = half_angle(theta);
-        Self::new(C64::new(c, 0.0), C64::new(0.0, -s), C64::new(0.0, -s), C64::new(c, 0.0))
+        Self::new(
+            C64::new(c, 0.0),
+            C64::new(0.0, -s),
+            C64::new(0.0, -s),
+            C64::new(c, 0.0),
+        )
     }
 
     /// `RY(θ) = exp(−iθY/2)`.
@@ -147,13 +152,23 @@ impl Mat2 {
     /// Conjugate transpose.
     pub fn adjoint(&self) -> Self {
         let m = &self.0;
-        Self::new(m[0][0].conj(), m[1][0].conj(), m[0][1].conj(), m[1][1].conj())
+        Self::new(
+            m[0][0].conj(),
+            m[1][0].conj(),
+            m[0][1].conj(),
+            m[1][1].conj(),
+        )
     }
 
     /// Element-wise complex conjugate.
     pub fn conj(&self) -> Self {
         let m = &self.0;
-        Self::new(m[0][0].conj(), m[0][1].conj(), m[1][0].conj(), m[1][1].conj())
+        Self::new(
+            m[0][0].conj(),
+            m[0][1].conj(),
+            m[1][0].conj(),
+            m[1][1].conj(),
+        )
     }
 
     /// Multiplies every entry by `k`.
@@ -165,7 +180,12 @@ impl Mat2 {
     /// Sum of two matrices.
     pub fn add(&self, rhs: &Self) -> Self {
         let (a, b) = (&self.0, &rhs.0);
-        Self::new(a[0][0] + b[0][0], a[0][1] + b[0][1], a[1][0] + b[1][0], a[1][1] + b[1][1])
+        Self::new(
+            a[0][0] + b[0][0],
+            a[0][1] + b[0][1],
+            a[1][0] + b[1][0],
+            a[1][1] + b[1][1],
+        )
     }
 
     /// Trace.

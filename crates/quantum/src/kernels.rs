@@ -8,19 +8,47 @@ use crate::gate::{C64, Mat2};
 /// A 4x4 matrix acting on two bits `(lo, hi)`; local index is `2·hi + lo`.
 pub type Mat4 = [[C64; 4]; 4];
 
+/// A 2x2 matrix laid out for two-lane arithmetic: `z·w` for complex `w` is
+/// `[w.re, w.re]·z + [−w.im, w.im]·swap(z)`, which maps onto one SIMD
+/// register per complex number.
+#[derive(Clone, Copy)]
+struct Lanes([[f64; 2]; 8]);
+
+impl Lanes {
+    fn new(m: &Mat2) -> Self {
+        let [[a, b], [c, d]] = m.0;
+        let re = |w: C64| [w.re, w.re];
+        let im = |w: C64| [-w.im, w.im];
+        Self([re(a), im(a), re(b), im(b), re(c), im(c), re(d), im(d)])
+    }
+
+    #[inline(always)]
+    fn apply(&self, x: &mut C64, y: &mut C64) {
+        let k = &self.0;
+        let (xv, xs) = ([x.re, x.im], [x.im, x.re]);
+        let (yv, ys) = ([y.re, y.im], [y.im, y.re]);
+        let row = |r: usize| -> [f64; 2] {
+            std::array::from_fn(|l| {
+                k[r][l] * xv[l] + k[r + 1][l] * xs[l] + k[r + 2][l] * yv[l] + k[r + 3][l] * ys[l]
+            })
+        };
+        let (nx, ny) = (row(0), row(4));
+        *x = C64::new(nx[0], nx[1]);
+        *y = C64::new(ny[0], ny[1]);
+    }
+}
+
 /// Applies `m` to bit `q`.
 pub fn mat1(v: &mut [C64], q: u32, m: &Mat2) {
-    let [[a, b], [c, d]] = m.0;
     if m.is_diagonal() {
-        return diag1(v, q, a, d);
+        return diag1(v, q, m.0[0][0], m.0[1][1]);
     }
+    let lanes = Lanes::new(m);
     let half = 1usize << q;
     for chunk in v.chunks_exact_mut(2 * half) {
         let (lo, hi) = chunk.split_at_mut(half);
         for (x, y) in lo.iter_mut().zip(hi.iter_mut()) {
-            let (x0, y0) = (*x, *y);
-            *x = a * x0 + b * y0;
-            *y = c * x0 + d * y0;
+            lanes.apply(x, y);
         }
     }
 }
@@ -63,7 +91,7 @@ fn controlled_runs(v: &mut [C64], c: u32, t: u32, mut f: impl FnMut(&mut [C64], 
 
 /// Applies `m` to bit `t` where bit `c` is set.
 pub fn ctrl1(v: &mut [C64], c: u32, t: u32, m: &Mat2) {
-    let [[a, b], [cc, d]] = m.0;
+    let [[a, _], [_, d]] = m.0;
     if *m == Mat2::x() {
         return controlled_runs(v, c, t, |lo, hi| lo.swap_with_slice(hi));
     }
@@ -73,18 +101,17 @@ pub fn ctrl1(v: &mut [C64], c: u32, t: u32, m: &Mat2) {
             hi.iter_mut().for_each(|y| *y *= d);
         });
     }
+    let lanes = Lanes::new(m);
     controlled_runs(v, c, t, |lo, hi| {
         for (x, y) in lo.iter_mut().zip(hi.iter_mut()) {
-            let (x0, y0) = (*x, *y);
-            *x = a * x0 + b * y0;
-            *y = cc * x0 + d * y0;
+            lanes.apply(x, y);
         }
     });
 }
 
 /// Applies `m` to bit `t` where every bit of the mask `controls` is set.
 pub fn mctrl(v: &mut [C64], controls: u64, t: u32, m: &Mat2) {
-    let [[a, b], [c, d]] = m.0;
+    let lanes = Lanes::new(m);
     let half = 1usize << t;
     let mask = controls as usize;
     for (k, chunk) in v.chunks_exact_mut(2 * half).enumerate() {
@@ -92,9 +119,7 @@ pub fn mctrl(v: &mut [C64], controls: u64, t: u32, m: &Mat2) {
         let (lo, hi) = chunk.split_at_mut(half);
         for (j, (x, y)) in lo.iter_mut().zip(hi.iter_mut()).enumerate() {
             if (base + j) & mask == mask {
-                let (x0, y0) = (*x, *y);
-                *x = a * x0 + b * y0;
-                *y = c * x0 + d * y0;
+                lanes.apply(x, y);
             }
         }
     }
@@ -126,9 +151,7 @@ pub fn mat4(v: &mut [C64], lo: u32, hi: u32, m: &Mat4) {
     quad_runs(v, lo, hi, |[r0, r1, r2, r3]| {
         for i in 0..r0.len() {
             let x = [r0[i], r1[i], r2[i], r3[i]];
-            let row = |k: usize| {
-                m[k][0] * x[0] + m[k][1] * x[1] + m[k][2] * x[2] + m[k][3] * x[3]
-            };
+            let row = |k: usize| m[k][0] * x[0] + m[k][1] * x[1] + m[k][2] * x[2] + m[k][3] * x[3];
             r0[i] = row(0);
             r1[i] = row(1);
             r2[i] = row(2);
@@ -137,19 +160,19 @@ pub fn mat4(v: &mut [C64], lo: u32, hi: u32, m: &Mat4) {
     });
 }
 
-/// One-qubit depolarizing on the density-matrix bit pair (column `lo`, row
-/// `hi`): `ρ ↦ (1−p)ρ + p·I/2 ⊗ Tr_q ρ`.
-pub fn depol1(v: &mut [C64], lo: u32, hi: u32, p: f64) {
-    let keep = 1.0 - p;
-    let mix = p / 2.0;
+/// A phase-covariant single-qubit channel on the density-matrix bit pair
+/// (column `lo`, row `hi`): `ρ00 ↦ d0·ρ00 + d1·ρ11`, `ρ11 ↦ d2·ρ00 + d3·ρ11`,
+/// `ρ01 ↦ o0·ρ01`, `ρ10 ↦ o1·ρ10`. Depolarizing, amplitude and phase damping
+/// all have this shape.
+pub fn covariant(v: &mut [C64], lo: u32, hi: u32, d: &[f64; 4], o: &[C64; 2]) {
     quad_runs(v, lo, hi, |[r00, r01, r10, r11]| {
         for (x, y) in r00.iter_mut().zip(r11.iter_mut()) {
-            let t = (*x + *y) * mix;
-            *x = *x * keep + t;
-            *y = *y * keep + t;
+            let (x0, y0) = (*x, *y);
+            *x = x0 * d[0] + y0 * d[1];
+            *y = x0 * d[2] + y0 * d[3];
         }
-        r01.iter_mut().for_each(|z| *z *= keep);
-        r10.iter_mut().for_each(|z| *z *= keep);
+        r01.iter_mut().for_each(|z| *z *= o[0]);
+        r10.iter_mut().for_each(|z| *z *= o[1]);
     });
 }
 
@@ -162,22 +185,20 @@ fn deposit(mut k: usize, bits: &[u32]) -> usize {
     k
 }
 
-/// Two-qubit depolarizing on the density matrix of `n` qubits, qubits
-/// `qa ≠ qb`: `ρ ↦ (1−p)ρ + p·I/4 ⊗ Tr_{ab} ρ`.
-pub fn depol2(v: &mut [C64], n: u32, qa: u32, qb: u32, p: f64) {
+/// Two-qubit depolarizing `ρ ↦ (1−p)ρ + p·I/4 ⊗ Tr_{ab} ρ` on the density
+/// matrix bits `[column a, column b, row a, row b]`.
+pub fn depol2(v: &mut [C64], bits: [u32; 4], p: f64) {
     let keep = 1.0 - p;
     let mix = p / 4.0;
-    let mut bits = [qa, qb, n + qa, n + qb];
-    bits.sort_unstable();
-    let (ma, mb) = (1usize << qa, 1usize << qb);
-    let (ra, rb) = (ma << n, mb << n);
-    let diag = [0, ma | ra, mb | rb, ma | mb | ra | rb];
-    let groups = v.len() >> 4;
-    for k in 0..groups {
-        let base = deposit(k, &bits);
+    let [ca, cb, ra, rb] = bits.map(|b| 1usize << b);
+    let diag = [0, ca | ra, cb | rb, ca | cb | ra | rb];
+    let mut sorted = bits;
+    sorted.sort_unstable();
+    for k in 0..v.len() >> 4 {
+        let base = deposit(k, &sorted);
         let tr: C64 = diag.iter().map(|&d| v[base | d]).sum::<C64>() * mix;
         for r in [0, ra, rb, ra | rb] {
-            for c in [0, ma, mb, ma | mb] {
+            for c in [0, ca, cb, ca | cb] {
                 v[base | r | c] *= keep;
             }
         }

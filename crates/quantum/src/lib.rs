@@ -8,6 +8,7 @@ mod gate;
 pub mod kernels;
 mod noise;
 mod observables;
+pub mod schedule;
 mod selfcheck;
 mod statevector;
 
@@ -19,7 +20,9 @@ pub use fingerprint::{
     Fingerprint, license_fingerprint,
 };
 pub use gate::{C64, Mat2, cis};
-pub use noise::{Channel, NoiseModel, kraus_superop};
-pub use observables::{trace_distance, uhlmann_fidelity};
+pub use noise::{Channel, NoiseModel, covariant_form, kraus_superop};
+pub use observables::{
+    hermitian_det, trace_distance, uhlmann_fidelity, uhlmann_fidelity_with_dets,
+};
 pub use selfcheck::{SelfCheckError, self_check};
-pub use statevector::{MAX_STATEVECTOR_QUBITS, StateVector};
+pub use statevector::{EXACT_DET_QUBITS, MAX_STATEVECTOR_QUBITS, StateVector};

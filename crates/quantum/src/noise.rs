@@ -25,7 +25,11 @@ impl Channel {
             Channel::Depolarizing(p) => (p, 4.0 / 3.0),
             Channel::AmplitudeDamping(g) | Channel::PhaseDamping(g) => (g, 1.0),
         };
-        if (0.0..=max).contains(&value) { Ok(()) } else { Err(SimError::BadNoise { value, max }) }
+        if (0.0..=max).contains(&value) {
+            Ok(())
+        } else {
+            Err(SimError::BadNoise { value, max })
+        }
     }
 
     /// Kraus operators `K_k` with `Σ K_k† K_k = I`.
@@ -59,6 +63,26 @@ impl Channel {
     }
 }
 
+/// The `(diag, off)` form of [`crate::kernels::covariant`] when the
+/// superoperator `s` has that shape (true for the three channels above).
+pub fn covariant_form(s: &Mat4) -> Option<([f64; 4], [C64; 2])> {
+    let zero = C64::new(0.0, 0.0);
+    let mixing = [(0, 0), (0, 3), (3, 0), (3, 3)];
+    for (i, row) in s.iter().enumerate() {
+        for (j, &x) in row.iter().enumerate() {
+            let allowed = mixing.contains(&(i, j)) || (i == j && (i == 1 || i == 2));
+            if !allowed && x != zero {
+                return None;
+            }
+        }
+    }
+    if mixing.iter().any(|&(i, j)| s[i][j].im != 0.0) {
+        return None;
+    }
+    let diag = mixing.map(|(i, j)| s[i][j].re);
+    Some((diag, [s[1][1], s[2][2]]))
+}
+
 /// `Σ_k K_k ⊗ conj(K_k)` with local index `2·row + col`.
 pub fn kraus_superop(kraus: &[Mat2]) -> Mat4 {
     let mut s = [[C64::new(0.0, 0.0); 4]; 4];
@@ -88,7 +112,10 @@ impl NoiseModel {
     /// Qiskit-style depolarizing noise: `p1` after one-qubit and `p2` after
     /// two-qubit gates.
     pub fn depolarizing(p1: f64, p2: f64) -> Self {
-        Self { one_qubit: vec![Channel::Depolarizing(p1)], two_qubit_depolarizing: p2 }
+        Self {
+            one_qubit: vec![Channel::Depolarizing(p1)],
+            two_qubit_depolarizing: p2,
+        }
     }
 
     /// Checks every parameter.
@@ -98,7 +125,11 @@ impl NoiseModel {
         }
         let p = self.two_qubit_depolarizing;
         let max = 16.0 / 15.0;
-        if (0.0..=max).contains(&p) { Ok(()) } else { Err(SimError::BadNoise { value: p, max }) }
+        if (0.0..=max).contains(&p) {
+            Ok(())
+        } else {
+            Err(SimError::BadNoise { value: p, max })
+        }
     }
 
     /// True when the model adds no noise at all.

@@ -14,7 +14,18 @@ pub fn trace_distance(rho: &Mat2, sigma: &Mat2) -> f64 {
 /// Uhlmann fidelity `(Tr √(√ρ σ √ρ))²` of two qubit states, in the closed
 /// form `Tr(ρσ) + 2√(det ρ · det σ)` valid for 2x2 density matrices.
 pub fn uhlmann_fidelity(rho: &Mat2, sigma: &Mat2) -> f64 {
+    uhlmann_fidelity_with_dets(rho, sigma, hermitian_det(rho), hermitian_det(sigma))
+}
+
+/// [`uhlmann_fidelity`] with the determinants supplied by the caller, who
+/// may know them more precisely than the 2x2 entries do.
+pub fn uhlmann_fidelity_with_dets(rho: &Mat2, sigma: &Mat2, det_rho: f64, det_sigma: f64) -> f64 {
     let overlap = rho.mul(sigma).trace().re;
-    let det = |m: &Mat2| (m.0[0][0].re * m.0[1][1].re - m.0[0][1].norm_sqr()).max(0.0);
-    overlap + 2.0 * libm::sqrt(det(rho) * det(sigma))
+    // Fidelity cannot exceed 1; anything above is rounding.
+    (overlap + 2.0 * libm::sqrt(det_rho.max(0.0) * det_sigma.max(0.0))).min(1.0)
+}
+
+/// `ρ00·ρ11 − |ρ01|²`, the determinant of a Hermitian 2x2 matrix.
+pub fn hermitian_det(m: &Mat2) -> f64 {
+    m.0[0][0].re * m.0[1][1].re - m.0[0][1].norm_sqr()
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use adapters::http::rate_limit::{AddressRate, RateLimitConfig, TrustedProxies};
 use adapters::storage::StorageConfig;
 use domain::{PlanCatalog, PlanLimits};
 
@@ -55,6 +56,36 @@ pub struct ServeArgs {
     #[arg(long, env = "QUANTUMLOCK_RATE_LIMITS", default_value = "100,500,2000",
         value_parser = parse_triple)]
     pub rate_limits: (u32, u32, u32),
+
+    /// Requests per second and burst allowed per client address on public routes (register,
+    /// validate, SDK) and for calls without a valid API key, as `PER_SECOND,BURST`.
+    #[arg(long, env = "QUANTUMLOCK_PUBLIC_RATE_LIMIT", default_value = "20,40",
+        value_parser = parse_pair)]
+    pub public_rate_limit: (u32, u32),
+
+    /// Proxies whose `X-Forwarded-For` names the client: comma-separated IP addresses or CIDR
+    /// networks. Empty trusts none, and the peer address is the client.
+    #[arg(long, env = "QUANTUMLOCK_TRUSTED_PROXIES", default_value = "",
+        value_parser = TrustedProxies::parse)]
+    pub trusted_proxies: TrustedProxies,
+
+    /// Turn every request-rate limit off (for load tests); monthly quotas still apply.
+    #[arg(long, env = "QUANTUMLOCK_NO_RATE_LIMITS")]
+    pub no_rate_limits: bool,
+
+    #[command(flatten)]
+    pub keys: crate::keys_cmd::KeyDirArgs,
+}
+
+fn parse_pair(text: &str) -> Result<(u32, u32), String> {
+    let (rate, burst) = text
+        .split_once(',')
+        .ok_or("expected PER_SECOND,BURST, such as 20,40")?;
+    let parse = |part: &str| match part.trim().parse::<u32>() {
+        Ok(value) if value > 0 => Ok(value),
+        _ => Err(format!("{part:?} is not a positive integer")),
+    };
+    Ok((parse(rate)?, parse(burst)?))
 }
 
 fn parse_triple(text: &str) -> Result<(u32, u32, u32), String> {
@@ -97,6 +128,19 @@ impl ServeArgs {
         }
     }
 
+    pub fn rate_limits(&self) -> RateLimitConfig {
+        if self.no_rate_limits {
+            return RateLimitConfig::disabled();
+        }
+        let (per_second, burst) = self.public_rate_limit;
+        RateLimitConfig {
+            plans: Some(self.plans()),
+            address: Some(AddressRate { per_second, burst }),
+            trusted_proxies: self.trusted_proxies.clone(),
+            sweep_interval: Duration::from_secs(10),
+        }
+    }
+
     pub fn workers(&self) -> usize {
         self.workers
             .filter(|workers| *workers > 0)
@@ -115,5 +159,14 @@ mod tests {
         assert!(parse_triple("1,2").is_err());
         assert!(parse_triple("1,2,0").is_err());
         assert!(parse_triple("a,b,c").is_err());
+    }
+
+    #[test]
+    fn pairs() {
+        assert_eq!(parse_pair("20,40"), Ok((20, 40)));
+        assert_eq!(parse_pair(" 5 , 5"), Ok((5, 5)));
+        assert!(parse_pair("20").is_err());
+        assert!(parse_pair("0,40").is_err());
+        assert!(parse_pair("20,x").is_err());
     }
 }

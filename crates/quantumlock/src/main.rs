@@ -1,7 +1,9 @@
 //! `quantumlock`: reads configuration, wires the adapters to the domain, and runs.
 
 mod config;
+mod keys_cmd;
 mod serve;
+mod verify_cmd;
 
 use std::process::ExitCode;
 
@@ -26,6 +28,13 @@ enum Command {
     Serve(ServeArgs),
     /// Simulate an OpenQASM 2.0 circuit and print the result as JSON.
     Simulate(SimulateArgs),
+    /// Manage the license signing keys: rotate, retire, list.
+    Keys(keys_cmd::KeysArgs),
+    /// Verify a license certificate offline against a saved `GET /api/v1/keys` response.
+    Verify(verify_cmd::VerifyArgs),
+    /// Print the OpenAPI document, as committed in `openapi/openapi.json`.
+    #[command(hide = true)]
+    Openapi,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +63,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Simulate(args) => simulate(&args),
+        Command::Keys(args) => keys_cmd::run(&args),
+        Command::Verify(args) => verify_cmd::run(&args),
+        Command::Openapi => print_openapi(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,6 +78,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn print_openapi() -> anyhow::Result<()> {
+    use std::io::Write as _;
+
+    let text = adapters::http::openapi::document_text()?;
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
 }
 
 fn simulate(args: &SimulateArgs) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! `quantumlock serve`: opens the database, checks the simulator, serves HTTP.
 
+use std::io::IsTerminal as _;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -24,12 +25,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             false
         }
     };
+    let signer = Arc::new(args.keys.open()?);
     let database_port = Arc::new(database.clone());
     let licensing = Licensing::new(
         database_port.clone(),
         database_port,
         Arc::new(SystemClock),
         Arc::new(OsEntropy),
+        signer,
         args.plans(),
     );
     let state = AppState {
@@ -42,6 +45,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let config = ServerConfig {
         workers: args.workers(),
+        rate_limits: args.rate_limits(),
     };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -64,6 +68,7 @@ fn init_logging() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
 }

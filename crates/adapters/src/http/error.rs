@@ -157,6 +157,7 @@ impl From<GenerateLicenseError> for ApiError {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, quota.to_string())
             }
             GenerateLicenseError::Entropy(error) => ApiError::internal(&error),
+            GenerateLicenseError::Signer(error) => ApiError::internal(&error),
             GenerateLicenseError::Store(error) => error.into(),
         }
     }

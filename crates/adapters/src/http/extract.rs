@@ -1,4 +1,5 @@
-//! Request extractors: JSON bodies with our error envelope, and the authenticated vendor.
+//! Request extractors: JSON bodies with our error envelope, and the authenticated,
+//! rate-limited vendor.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +12,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use domain::Customer;
 
 use super::error::ApiError;
+use super::rate_limit;
 use super::state::AppState;
 
 /// Bodies above this size are refused with 413 before they are parsed.
@@ -57,11 +59,14 @@ impl FromRequest for Vendor {
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let token = bearer_token(request);
         let state = request.app_data::<web::Data<AppState>>().cloned();
+        let request = request.clone();
         Box::pin(async move {
             let token = token.ok_or_else(ApiError::unauthorized)?;
             let state = state.ok_or_else(|| ApiError::internal(&MissingState))?;
             let licensing = state.licensing.clone();
             let customer = web::block(move || licensing.authenticate(&token)).await??;
+            // Limited after authentication, so only a vendor's own calls use its budget.
+            rate_limit::charge_vendor(&request, &customer)?;
             Ok(Vendor(customer))
         })
     }

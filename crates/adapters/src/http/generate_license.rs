@@ -1,17 +1,18 @@
 //! `POST /api/v1/licenses/generate`: a vendor issues a license within its monthly quota.
 
 use actix_web::web;
-use domain::License;
 use domain::time::rfc3339;
-use domain::usecases::generate_license::GenerateLicense;
+use domain::usecases::generate_license::{GenerateLicense, IssuedLicense};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::Vendor;
+use super::schemas::{
+    self, CustomerIdText, EndCustomerIdText, FeatureList, LicenseKeyText, QuantumSignatureText,
+    Timestamp,
+};
 use super::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -23,35 +24,20 @@ use super::state::AppState;
     "metadata": {"company": "Acme Corp", "plan": "enterprise", "max_users": 100}
 }))]
 pub struct GenerateLicenseRequest {
-    /// Your customer's identifier, 1 to 256 characters after trimming.
-    #[schema(min_length = 1, max_length = 256)]
+    /// Your customer's identifier, 1 to 256 characters after trimming, no control characters.
+    #[schema(inline, value_type = EndCustomerIdText)]
     pub end_customer_id: String,
-    /// Distinct feature names to enable.
-    #[schema(max_items = 64, inline, value_type = Vec<FeatureName>)]
+    /// Distinct feature names to enable, at most 64.
+    #[schema(inline, value_type = FeatureList)]
     pub features: Vec<String>,
     /// Days until expiration.
     #[schema(minimum = 1, maximum = 3650, default = 365)]
+    #[serde(default, deserialize_with = "schemas::whole_number")]
     pub expires_in_days: Option<i64>,
     /// Custom key-value metadata: a JSON object of at most 16 KiB, nested at most 8 deep.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
-
-/// A feature name: 1 to 64 letters, digits, `_ . : -`.
-pub struct FeatureName;
-
-impl utoipa::PartialSchema for FeatureName {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .max_length(Some(64))
-            .pattern(Some(r"^[A-Za-z0-9_.:-]{1,64}$"))
-            .into()
-    }
-}
-
-impl ToSchema for FeatureName {}
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -64,26 +50,43 @@ impl ToSchema for FeatureName {}
     "quantum_signature": "q1:0.9876|q2:0.9823|q3:0.9901|q4:0.9889",
     "quantum_fidelity": 0.9386,
     "generation_time_ms": 0.412,
-    "metadata": {"company": "Acme Corp", "plan": "enterprise", "max_users": 100}
+    "metadata": {"company": "Acme Corp", "plan": "enterprise", "max_users": 100},
+    "license_certificate": "QLC1.3f9a0c1e5b7d2a64.eyJsaWNlbnNlX2tleSI6...."
 }))]
 pub struct GenerateLicenseResponse {
+    #[schema(inline, value_type = LicenseKeyText)]
     pub license_key: String,
+    #[schema(inline, value_type = CustomerIdText)]
     pub customer_id: String,
     pub end_customer_id: String,
     pub features: Vec<String>,
+    #[schema(inline, value_type = Timestamp)]
     pub issued_at: String,
+    #[schema(inline, value_type = Timestamp)]
     pub expires_at: String,
     /// Per-qubit values of the license's simulated circuit, four decimals each.
+    #[schema(inline, value_type = QuantumSignatureText)]
     pub quantum_signature: String,
     /// Overall state fidelity of the simulated circuit, four decimals.
+    #[schema(minimum = 0, maximum = 1)]
     pub quantum_fidelity: f64,
     /// Time spent building this license in the server, in milliseconds.
+    #[schema(minimum = 0)]
     pub generation_time_ms: f64,
     pub metadata: Map<String, Value>,
+    /// The license as a signed certificate (Ed25519 and ML-DSA-65) for offline verification
+    /// with the keys from `GET /api/v1/keys`; format in `docs/license-certificate.md`.
+    #[schema(pattern = r"^QLC1\.[0-9a-f]{16}(\.[A-Za-z0-9_-]+){3}$")]
+    pub license_certificate: String,
 }
 
-impl From<License> for GenerateLicenseResponse {
-    fn from(license: License) -> Self {
+impl From<IssuedLicense> for GenerateLicenseResponse {
+    fn from(
+        IssuedLicense {
+            license,
+            certificate,
+        }: IssuedLicense,
+    ) -> Self {
         GenerateLicenseResponse {
             license_key: license.key.as_str().to_owned(),
             customer_id: license.customer_id.to_string(),
@@ -95,6 +98,7 @@ impl From<License> for GenerateLicenseResponse {
             quantum_fidelity: license.quantum.fidelity(),
             generation_time_ms: license.generation_time_us as f64 / 1_000.0,
             metadata: license.metadata.as_map().clone(),
+            license_certificate: certificate,
         }
     }
 }
@@ -112,8 +116,18 @@ impl From<License> for GenerateLicenseResponse {
         (status = 400, description = "Invalid parameters", body = ErrorBody),
         (status = 401, description = "Invalid or missing API key", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Monthly license limit or rate limit reached", body = ErrorBody,
-            example = json!({"detail": "Monthly license limit reached (1000). Please upgrade your plan or wait for next month."})),
+        (status = 429, description = "Monthly license limit or request-rate limit reached; \
+            the detail tells which, and only the rate limit sends Retry-After",
+            body = ErrorBody, examples(
+                ("monthly_limit" = (summary = "Monthly license limit", value = json!({
+                    "detail": "Monthly license limit reached (1000). Please upgrade your plan \
+                        or wait for next month."
+                }))),
+                ("rate_limit" = (summary = "Request-rate limit", value = json!({
+                    "detail": "Rate limit exceeded: 500 requests per second on the \
+                        professional plan. Retry after 1 second."
+                }))),
+            )),
     )
 )]
 pub async fn generate_license(

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::Vendor;
+use super::schemas::{CustomerIdText, PlanName, Timestamp};
 use super::state::AppState;
 use domain::time::rfc3339;
 
@@ -21,14 +22,17 @@ use domain::time::rfc3339;
     "created_at": "2025-12-14T10:30:00Z"
 }))]
 pub struct CustomerResponse {
+    #[schema(inline, value_type = CustomerIdText)]
     pub id: String,
     pub email: String,
     pub company_name: String,
+    #[schema(inline, value_type = PlanName)]
     pub plan: String,
     /// Licenses allowed per calendar month (UTC).
     pub monthly_limit: u32,
     /// Licenses generated in the current calendar month (UTC).
     pub used_this_month: u32,
+    #[schema(inline, value_type = Timestamp)]
     pub created_at: String,
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
+use super::schemas::{HealthStatus, Timestamp};
 use super::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -14,8 +15,10 @@ use super::state::AppState;
 }))]
 pub struct HealthResponse {
     /// `healthy`, or `unhealthy` when the database cannot be reached.
+    #[schema(inline, value_type = HealthStatus)]
     pub status: &'static str,
     /// Server time, RFC 3339 UTC.
+    #[schema(inline, value_type = Timestamp)]
     pub timestamp: String,
     /// Whether the quantum simulator passed its self-check at start.
     pub quantum_ready: bool,

@@ -36,8 +36,11 @@ const SDKS: [(&str, SdkResponse); 4] = [
         "python",
         SdkResponse {
             language: "Python",
-            installation: "No package needed: the example uses only Python 3's standard library.",
-            import: "import json, os, sys, urllib.request",
+            installation: "Online validation needs only Python 3's standard library. Offline \
+                certificate verification (--offline): pip install ./sdks/python from the \
+                QuantumLock repository (quantumlock-verify: cryptography, dilithium-py).",
+            import: "import json, os, sys, urllib.request; from quantumlock_verify import \
+                KeySet, VerifyError, verify",
             example: include_str!("sdk/validate.py"),
             docs: DOCS,
         },
@@ -46,8 +49,10 @@ const SDKS: [(&str, SdkResponse); 4] = [
         "nodejs",
         SdkResponse {
             language: "Node.js",
-            installation: "No package needed: Node.js 18 or later has fetch built in.",
-            import: "(none: fetch is a global)",
+            installation: "Online validation needs no package (Node.js 18 or later has fetch). \
+                Offline certificate verification (--offline): npm install ./sdks/node from the \
+                QuantumLock repository (quantumlock-verify, Node.js 20.19 or later).",
+            import: "import { KeySet, VerifyError, verify } from \"quantumlock-verify\";",
             example: include_str!("sdk/validate.mjs"),
             docs: DOCS,
         },

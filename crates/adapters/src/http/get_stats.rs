@@ -28,8 +28,10 @@ pub struct StatsResponse {
     pub this_month: u64,
     pub monthly_limit: u32,
     /// Mean over all your licenses, four decimals; 0 when there are none.
+    #[schema(minimum = 0, maximum = 1)]
     pub quantum_fidelity_avg: f64,
     /// Mean over all your licenses, in milliseconds; 0 when there are none.
+    #[schema(minimum = 0)]
     pub generation_time_avg_ms: f64,
 }
 

@@ -5,15 +5,19 @@ mod extract;
 mod generate_license;
 mod get_customer;
 mod get_health;
+mod get_keys;
 mod get_sdk;
 mod get_stats;
 mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 mod register_customer;
+mod schemas;
 mod state;
 mod validate_license;
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::http::header;
@@ -26,12 +30,15 @@ pub use get_sdk::examples as sdk_examples;
 pub use state::AppState;
 
 use middleware::method_not_allowed;
+use rate_limit::{RateLimitConfig, RateLimiters};
 
 /// Tunables of the HTTP server itself.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// actix worker threads; each runs many connections.
     pub workers: usize,
+    /// Request-rate limits.
+    pub rate_limits: RateLimitConfig,
 }
 
 /// Starts serving on `listener`; the returned server runs until stopped or signalled.
@@ -44,11 +51,20 @@ pub fn serve(
     config: &ServerConfig,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
+    let limiters = Arc::new(RateLimiters::new(&config.rate_limits));
+    RateLimiters::sweep_periodically(&limiters, config.rate_limits.sweep_interval);
+    let limiters = web::Data::from(limiters);
+    let document = openapi::document_json().map_err(std::io::Error::other)?;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(limiters.clone())
             .app_data(extract::json_config())
             .configure(routes)
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .external_url_unchecked("/openapi.json", document.clone()),
+            )
             .default_service(web::to(middleware::not_found))
             .wrap(from_fn(middleware::json_errors))
             .wrap(from_fn(middleware::request_id))
@@ -66,46 +82,57 @@ fn routes(config: &mut web::ServiceConfig) {
             .route(route)
             .default_service(method_not_allowed(allow))
     };
+    // Public routes are limited per client address, authenticated ones per vendor.
+    let public = |path: &str, route: actix_web::Route, allow: &'static str| {
+        resource(path, route, allow).wrap(from_fn(rate_limit::limit_by_address))
+    };
+    let vendor = |path: &str, route: actix_web::Route, allow: &'static str| {
+        resource(path, route, allow).wrap(from_fn(rate_limit::limit_by_vendor))
+    };
     config
         .service(resource(
             "/health",
             web::get().to(get_health::get_health),
             "GET",
         ))
-        .service(resource(
+        .service(public(
             "/api/v1/customers/register",
             web::post().to(register_customer::register_customer),
             "POST",
         ))
-        .service(resource(
+        .service(vendor(
             "/api/v1/customers/me",
             web::get().to(get_customer::get_customer),
             "GET",
         ))
-        .service(resource(
+        .service(vendor(
             "/api/v1/licenses/generate",
             web::post().to(generate_license::generate_license),
             "POST",
         ))
-        .service(resource(
+        .service(public(
             "/api/v1/licenses/validate",
             web::post().to(validate_license::validate_license),
             "POST",
         ))
-        .service(resource(
+        .service(vendor(
             "/api/v1/stats",
             web::get().to(get_stats::get_stats),
             "GET",
         ))
-        .service(resource(
+        .service(public(
             "/api/v1/sdk/{language}",
             web::get().to(get_sdk::get_sdk),
+            "GET",
+        ))
+        .service(public(
+            "/api/v1/keys",
+            web::get().to(get_keys::get_keys),
             "GET",
         ))
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()
                 .insert_header((header::LOCATION, "/docs/"))
                 .finish()
-        })))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::document()));
+        })));
 }

@@ -1,11 +1,15 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
+mod responses;
+
+use responses::SharedResponses;
+
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{
-    generate_license, get_customer, get_health, get_sdk, get_stats, register_customer,
+    generate_license, get_customer, get_health, get_keys, get_sdk, get_stats, register_customer,
     validate_license,
 };
 
@@ -26,9 +30,10 @@ use super::{
         validate_license::validate_license,
         get_stats::get_stats,
         get_sdk::get_sdk,
+        get_keys::get_keys,
     ),
     components(schemas(ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
     tags(
         (name = "health", description = "Service status"),
         (name = "customers", description = "Vendor accounts"),
@@ -51,7 +56,27 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document as served at `/openapi.json` and committed under `openapi/`.
+/// The document as the handlers describe it; [`document_json`] is what clients get.
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// The document as served at `/openapi.json`.
+///
+/// # Errors
+/// Only if the document cannot be serialized, which would be a bug.
+pub fn document_json() -> serde_json::Result<serde_json::Value> {
+    let mut document = serde_json::to_value(document())?;
+    responses::fix_link_field_names(&mut document);
+    Ok(document)
+}
+
+/// The document as committed in `openapi/openapi.json`: pretty JSON and a final newline.
+///
+/// # Errors
+/// Only if the document cannot be serialized, which would be a bug.
+pub fn document_text() -> serde_json::Result<String> {
+    let mut text = serde_json::to_string_pretty(&document_json()?)?;
+    text.push('\n');
+    Ok(text)
 }

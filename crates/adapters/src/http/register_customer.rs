@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
+use super::schemas::{
+    ApiKeyText, CompanyNameText, CustomerIdText, EmailText, MAX_EMAIL_CHARS, PlanName, Timestamp,
+};
 use super::state::AppState;
 use domain::time::rfc3339;
 
@@ -17,14 +20,14 @@ use domain::time::rfc3339;
     "plan": "professional"
 }))]
 pub struct RegisterCustomerRequest {
-    /// Company e-mail address; unique regardless of case.
-    #[schema(max_length = 254, pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    /// Company e-mail address, at most 254 characters; unique regardless of case.
+    #[schema(inline, value_type = EmailText)]
     pub email: String,
-    /// Company name, 1 to 256 characters after trimming.
-    #[schema(min_length = 1, max_length = 256)]
+    /// Company name, 1 to 256 characters after trimming, no control characters.
+    #[schema(inline, value_type = CompanyNameText)]
     pub company_name: String,
-    /// Plan tier.
-    #[schema(pattern = "^(starter|professional|enterprise)$")]
+    /// Plan tier: starter, professional or enterprise.
+    #[schema(inline, value_type = PlanName)]
     pub plan: String,
 }
 
@@ -40,14 +43,21 @@ pub struct RegisterCustomerRequest {
     "created_at": "2025-12-14T10:30:00Z"
 }))]
 pub struct RegisterCustomerResponse {
+    #[schema(inline, value_type = CustomerIdText)]
     pub id: String,
     pub email: String,
     pub company_name: String,
     /// The API key. Returned only here, once: store it securely.
+    #[schema(inline, value_type = ApiKeyText)]
     pub api_key: String,
+    #[schema(inline, value_type = PlanName)]
     pub plan: String,
+    /// Licenses allowed per calendar month (UTC).
     pub monthly_license_limit: u32,
+    /// Always 0 for a new account.
+    #[schema(minimum = 0, maximum = 0)]
     pub licenses_generated_this_month: u32,
+    #[schema(inline, value_type = Timestamp)]
     pub created_at: String,
 }
 
@@ -87,6 +97,12 @@ pub async fn register_customer(
     body: web::Json<RegisterCustomerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    // The schema bounds the raw value, so clients can check it before they call.
+    if body.email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "email must be at most {MAX_EMAIL_CHARS} characters long."
+        )));
+    }
     let request = RegisterCustomer {
         email: body.email,
         company_name: body.company_name,

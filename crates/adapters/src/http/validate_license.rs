@@ -2,25 +2,34 @@
 
 use actix_web::web;
 use domain::time::rfc3339;
-use domain::usecases::validate_license::{Validation, Verdict};
+use domain::usecases::validate_license::{ValidateLicenseError, Validation, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
+use super::schemas;
 use super::state::AppState;
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// Exactly one of `license_key` and `license_certificate`; its schema is
+/// [`schemas::validate_license_request`].
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"license_key": "QCOS-ABCD-EFGH-JKMN-PQRS"}))]
 pub struct ValidateLicenseRequest {
     /// The key; case and surrounding white space are ignored.
-    #[schema(
-        max_length = 64,
-        pattern = r"^\s*[Qq][Cc][Oo][Ss](-[A-Za-z0-9]{4}){4}\s*$"
-    )]
-    pub license_key: String,
+    pub license_key: Option<String>,
+    /// A certificate from `generate`: both signatures are verified, then the stored license
+    /// is consulted for its current state.
+    pub license_certificate: Option<String>,
 }
+
+impl utoipa::PartialSchema for ValidateLicenseRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        schemas::validate_license_request()
+    }
+}
+
+impl ToSchema for ValidateLicenseRequest {}
 
 /// A valid license carries its details; an invalid one only `valid`, `quantum_verified` and
 /// the `reason`.
@@ -54,10 +63,30 @@ pub struct ValidateLicenseResponse {
     pub quantum_verified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
-    /// Why the license is not valid: `not_found`, `expired`, `suspended`, `revoked` or
-    /// `fingerprint_mismatch`. Absent when valid.
+    /// Why the license is not valid: `not_found`, `expired`, `suspended`, `revoked`,
+    /// `fingerprint_mismatch`; for certificates also `unknown_key_id`, `retired_key`,
+    /// `bad_classical_signature`, `bad_post_quantum_signature`, `certificate_mismatch` or
+    /// `malformed` (shaped like a certificate but unreadable).
+    /// Absent when valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
+}
+
+impl ValidateLicenseResponse {
+    fn refused(reason: &'static str) -> Self {
+        ValidateLicenseResponse {
+            valid: false,
+            customer_id: None,
+            end_customer_id: None,
+            features: None,
+            issued_at: None,
+            expires_at: None,
+            days_remaining: None,
+            quantum_verified: false,
+            metadata: None,
+            reason: Some(reason),
+        }
+    }
 }
 
 impl From<Validation> for ValidateLicenseResponse {
@@ -75,23 +104,36 @@ impl From<Validation> for ValidateLicenseResponse {
                 metadata: Some(license.metadata.as_map().clone()),
                 reason: None,
             },
-            (verdict, _) => ValidateLicenseResponse {
-                valid: false,
-                customer_id: None,
-                end_customer_id: None,
-                features: None,
-                issued_at: None,
-                expires_at: None,
-                days_remaining: None,
-                quantum_verified: false,
-                metadata: None,
-                reason: Some(verdict.as_str()),
-            },
+            (verdict, _) => ValidateLicenseResponse::refused(verdict.as_str()),
         }
     }
 }
 
-/// Validate a license key (no authentication required).
+/// Refuses what the schema refuses, so clients can check a request before they call.
+fn check_shape(presented: &Presented) -> Result<(), ApiError> {
+    match presented {
+        Presented::Key(key) if key.chars().count() > schemas::MAX_LICENSE_KEY_CHARS => {
+            Err(ApiError::bad_request(format!(
+                "license_key must be at most {} characters long.",
+                schemas::MAX_LICENSE_KEY_CHARS
+            )))
+        }
+        Presented::Certificate(certificate) if !schemas::is_certificate_shaped(certificate) => {
+            Err(ApiError::bad_request(
+                "license_certificate must have the form QLC1.<key id>.<payload>.<signature>.\
+                 <signature>.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+enum Presented {
+    Key(String),
+    Certificate(String),
+}
+
+/// Validate a license key or certificate (no authentication required).
 #[utoipa::path(
     post,
     path = "/api/v1/licenses/validate",
@@ -100,7 +142,8 @@ impl From<Validation> for ValidateLicenseResponse {
     request_body = ValidateLicenseRequest,
     responses(
         (status = 200, description = "Validity of the license", body = ValidateLicenseResponse),
-        (status = 400, description = "Not shaped like a license key", body = ErrorBody),
+        (status = 400, description = "Not exactly one of license_key and license_certificate, \
+            or not shaped like one", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 429, description = "Rate limit exceeded", body = ErrorBody),
     )
@@ -109,10 +152,39 @@ pub async fn validate_license(
     state: web::Data<AppState>,
     body: web::Json<ValidateLicenseRequest>,
 ) -> Result<web::Json<ValidateLicenseResponse>, ApiError> {
-    let key = body.into_inner().license_key;
+    let presented = match body.into_inner() {
+        ValidateLicenseRequest {
+            license_key: Some(key),
+            license_certificate: None,
+        } => Presented::Key(key),
+        ValidateLicenseRequest {
+            license_key: None,
+            license_certificate: Some(certificate),
+        } => Presented::Certificate(certificate),
+        _ => {
+            return Err(ApiError::bad_request(
+                "Provide exactly one of license_key and license_certificate.",
+            ));
+        }
+    };
+
+    check_shape(&presented)?;
 
     let licensing = state.licensing.clone();
-    let validation = web::block(move || licensing.validate_license(&key)).await??;
+    let validation = web::block(move || match presented {
+        Presented::Key(key) => licensing.validate_license(&key).map(Into::into),
+        Presented::Certificate(certificate) => {
+            match licensing.validate_certificate(&certificate) {
+                // Shaped like a certificate (checked above) yet unreadable inside: a forged or
+                // damaged certificate, which is an answer, not a bad request.
+                Err(ValidateLicenseError::Invalid(_)) => {
+                    Ok(ValidateLicenseResponse::refused("malformed"))
+                }
+                other => other.map(Into::into),
+            }
+        }
+    })
+    .await??;
 
-    Ok(web::Json(validation.into()))
+    Ok(web::Json(validation))
 }

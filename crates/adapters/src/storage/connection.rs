@@ -128,7 +128,7 @@ fn open_postgres(
     url: &str,
     settings: &ConnectionSettings,
 ) -> Result<DbConnection, ConnectionError> {
-    let url = with_connect_timeout(url, settings.connect_timeout);
+    let url = with_client_timeouts(url, settings);
     let mut connection = PgConnection::establish(&url)?;
     let setup = format!(
         "SET statement_timeout = {}; SET TIME ZONE 'UTC';",
@@ -140,16 +140,35 @@ fn open_postgres(
     Ok(DbConnection::Postgres(connection))
 }
 
-/// libpq waits for an unreachable host indefinitely unless told otherwise.
-fn with_connect_timeout(url: &str, timeout: Duration) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_owned();
+/// libpq waits for an unreachable host, or for the answer of one that vanished mid-query,
+/// indefinitely unless told otherwise. Parameters the operator wrote in the URL win.
+fn with_client_timeouts(url: &str, settings: &ConnectionSettings) -> String {
+    let keepalive_idle = settings.statement_timeout.as_secs().clamp(1, 60);
+    let parameters = [
+        ("connect_timeout", settings.connect_timeout.as_secs().max(1)),
+        // Unacknowledged data this long means the server is gone.
+        (
+            "tcp_user_timeout",
+            saturating_millis(settings.statement_timeout),
+        ),
+        // A silent server is probed after this many seconds, then given three 1 s chances.
+        ("keepalives_idle", keepalive_idle),
+        ("keepalives_interval", 1),
+        ("keepalives_count", 3),
+    ];
+    let mut url = url.to_owned();
+    for (name, value) in parameters {
+        if url.contains(&format!("{name}=")) {
+            continue;
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{separator}{name}={value}");
     }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!(
-        "{url}{separator}connect_timeout={}",
-        timeout.as_secs().max(1)
-    )
+    url
+}
+
+fn saturating_millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -184,17 +203,25 @@ mod tests {
     }
 
     #[test]
-    fn connect_timeout_is_added_once() {
-        let timeout = Duration::from_secs(3);
+    fn client_timeouts_are_added_unless_given() {
+        let settings = ConnectionSettings {
+            url: DatabaseUrl::parse("postgres://h/d"),
+            busy_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_millis(2_500),
+            connect_timeout: Duration::from_secs(3),
+        };
+        let added = "connect_timeout=3&tcp_user_timeout=2500&keepalives_idle=2\
+                     &keepalives_interval=1&keepalives_count=3";
         assert_eq!(
-            with_connect_timeout("postgres://h/d", timeout),
-            "postgres://h/d?connect_timeout=3"
+            with_client_timeouts("postgres://h/d", &settings),
+            format!("postgres://h/d?{added}")
         );
         assert_eq!(
-            with_connect_timeout("postgres://h/d?sslmode=disable", timeout),
-            "postgres://h/d?sslmode=disable&connect_timeout=3"
+            with_client_timeouts("postgres://h/d?sslmode=disable", &settings),
+            format!("postgres://h/d?sslmode=disable&{added}")
         );
-        let given = "postgres://h/d?connect_timeout=9";
-        assert_eq!(with_connect_timeout(given, timeout), given);
+        let given = "postgres://h/d?connect_timeout=9&tcp_user_timeout=0&keepalives_idle=30\
+                     &keepalives_interval=5&keepalives_count=9";
+        assert_eq!(with_client_timeouts(given, &settings), given);
     }
 }

@@ -10,7 +10,9 @@ use super::schema::monthly_usage;
 ///
 /// SQLite's default deferred transactions take the write lock only at the first write and fail
 /// at once with "database is locked" when another writer got there first; `BEGIN IMMEDIATE`
-/// waits for the busy timeout instead. PostgreSQL locks per row, so a plain `BEGIN` suffices.
+/// waits for the busy timeout instead. PostgreSQL locks per row; READ COMMITTED is named
+/// because the quota's conditional update relies on it (a blocked update re-reads the row it
+/// waited for), whatever default isolation an operator has configured.
 pub(crate) fn write_transaction<T, E>(
     connection: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -22,7 +24,10 @@ where
         DbConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
         }
-        DbConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
+        DbConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction_sql(
+            inner,
+            "BEGIN ISOLATION LEVEL READ COMMITTED",
+        )?,
     }
     type Manager = <DbConnection as Connection>::TransactionManager;
     match work(connection) {

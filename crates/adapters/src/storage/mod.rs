@@ -17,12 +17,15 @@ use tracing::info;
 
 use connection::DbManager;
 pub use connection::{ConnectionSettings, DatabaseUrl, DbConnection};
-use errors::{pool_error, query_error};
+use errors::{ConnectErrorLog, pool_error, query_error};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 /// Serializes migrations when several instances start at once on one PostgreSQL.
 const MIGRATION_LOCK_ID: i64 = 0x5155_414e_544c_4f43;
+
+/// Failed connection attempts are reported at most this often.
+const CONNECT_ERROR_INTERVAL: Duration = Duration::from_secs(10);
 
 /// How to reach the database and how patient to be with it.
 #[derive(Debug, Clone)]
@@ -88,6 +91,10 @@ impl Database {
             .max_size(config.pool_size)
             .min_idle(Some(1))
             .connection_timeout(config.checkout_timeout)
+            .error_handler(Box::new(ConnectErrorLog::new(
+                backend,
+                CONNECT_ERROR_INTERVAL,
+            )))
             .build(manager)
             .with_context(|| {
                 format!("cannot connect to the {backend} database {:?}", config.url)

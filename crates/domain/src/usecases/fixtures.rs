@@ -11,7 +11,7 @@ use crate::license::{License, LicenseKey, LicenseKeyDigest};
 use crate::plan::PlanCatalog;
 use crate::ports::{
     Clock, CustomerStore, Entropy, EntropyError, InsertCustomerError, InsertLicenseError,
-    LicenseStats, LicenseStore, StoreError,
+    LicenseSigner, LicenseStats, LicenseStore, SignerError, StoreError,
 };
 use crate::service::Licensing;
 use crate::time::UsageMonth;
@@ -181,6 +181,44 @@ impl LicenseStore for MemoryStore {
     }
 }
 
+/// One real key generation held in memory.
+#[derive(Debug)]
+pub(crate) struct MemorySigner {
+    keys: sdk::SigningKeys,
+    verifier: sdk::Verifier,
+}
+
+impl MemorySigner {
+    pub(crate) fn new() -> Self {
+        let keys = sdk::SigningKeys::from_seeds(&[1; 32], &[2; 32]);
+        let entry = keys.public_entry(sdk::KeyStatus::Active, "2025-12-01T00:00:00Z".into());
+        let document = sdk::KeysDocument { keys: vec![entry] };
+        match sdk::PublicKeySet::from_document(document) {
+            Ok(set) => MemorySigner {
+                keys,
+                verifier: sdk::Verifier::new(set),
+            },
+            Err(error) => panic!("fixture keys refused: {error}"),
+        }
+    }
+}
+
+impl LicenseSigner for MemorySigner {
+    fn certify(&self, payload: sdk::LicensePayload) -> Result<String, SignerError> {
+        self.keys
+            .certify(payload)
+            .map_err(|error| SignerError(error.into()))
+    }
+
+    fn verify(&self, certificate: &str) -> Result<sdk::LicensePayload, sdk::VerifyError> {
+        self.verifier.verify_signatures(certificate)
+    }
+
+    fn public_keys(&self) -> Result<sdk::KeysDocument, SignerError> {
+        Ok(self.verifier.keys().document().clone())
+    }
+}
+
 /// A [`Licensing`] over in-memory ports, with handles to steer them.
 pub(crate) struct Fixture {
     pub(crate) licensing: Licensing,
@@ -201,6 +239,7 @@ impl Fixture {
             store.clone(),
             clock.clone(),
             entropy,
+            Arc::new(MemorySigner::new()),
             PlanCatalog::default(),
         );
         Fixture {

@@ -5,13 +5,14 @@ use std::time::Instant;
 use serde_json::Value;
 use tracing::info;
 
+use crate::certificate::payload_for;
 use crate::customer::Customer;
 use crate::fingerprint::QuantumSignature;
 use crate::license::{
     EndCustomerId, ExpiryDays, Features, License, LicenseKey, LicenseStatus, Metadata,
     content_digest,
 };
-use crate::ports::{EntropyError, InsertLicenseError, StoreError};
+use crate::ports::{EntropyError, InsertLicenseError, SignerError, StoreError};
 use crate::service::Licensing;
 use crate::time::{UsageMonth, expiry, truncate_to_second};
 use crate::validation::InvalidInput;
@@ -40,7 +41,17 @@ pub enum GenerateLicenseError {
     #[error(transparent)]
     Entropy(#[from] EntropyError),
     #[error(transparent)]
+    Signer(#[from] SignerError),
+    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A new license and the signed certificate that carries it offline.
+#[derive(Debug, Clone)]
+pub struct IssuedLicense {
+    pub license: License,
+    /// The `QLC1.` certificate text (see `docs/license-certificate.md`).
+    pub certificate: String,
 }
 
 struct CheckedRequest {
@@ -72,13 +83,16 @@ impl Licensing {
         &self,
         vendor: &Customer,
         request: GenerateLicense,
-    ) -> Result<License, GenerateLicenseError> {
+    ) -> Result<IssuedLicense, GenerateLicenseError> {
         let request = request.check()?;
         let limit = self.plans.limits(vendor.plan).monthly_licenses;
         let mut attempt = 1;
         loop {
             let started = Instant::now();
-            let license = self.build_license(vendor, &request, started)?;
+            let mut license = self.build_license(vendor, &request, started)?;
+            // Signed before storing, so that a signing failure leaves nothing behind.
+            let certificate = self.signer.certify(payload_for(&license))?;
+            license.generation_time_us = elapsed_us(started);
             let month = UsageMonth::containing(license.issued_at);
             match self.licenses.insert_within_quota(&license, month, limit) {
                 Ok(()) => {
@@ -88,7 +102,10 @@ impl Licensing {
                         duration_us = license.generation_time_us,
                         "license generated"
                     );
-                    return Ok(license);
+                    return Ok(IssuedLicense {
+                        license,
+                        certificate,
+                    });
                 }
                 Err(InsertLicenseError::KeyTaken) if attempt < MAX_KEY_ATTEMPTS => attempt += 1,
                 Err(InsertLicenseError::KeyTaken) => {
@@ -122,7 +139,6 @@ impl Licensing {
             expires_at,
         );
         let quantum = QuantumSignature::compute(&digest);
-        let elapsed = started.elapsed().as_micros();
         Ok(License {
             key,
             customer_id: vendor.id.clone(),
@@ -133,9 +149,13 @@ impl Licensing {
             expires_at,
             status: LicenseStatus::Active,
             quantum,
-            generation_time_us: u64::try_from(elapsed).unwrap_or(u64::MAX),
+            generation_time_us: elapsed_us(started),
         })
     }
+}
+
+fn elapsed_us(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

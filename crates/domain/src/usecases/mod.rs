@@ -4,6 +4,7 @@ pub mod authenticate;
 pub mod customer_info;
 pub mod generate_license;
 pub mod register_customer;
+pub mod signing_keys;
 pub mod stats;
 pub mod validate_license;
 

@@ -1,4 +1,10 @@
-// Validate a QuantumLock license key: node validate.mjs QCOS-XXXX-XXXX-XXXX-XXXX
+// Validate a QuantumLock license.
+//   Online, no packages:          node validate.mjs QCOS-XXXX-XXXX-XXXX-XXXX
+//   Offline, with a certificate:  node validate.mjs --offline keys.json license.qlc
+//   (keys.json is a saved GET /api/v1/keys; needs `npm install quantumlock-verify` from the
+//   QuantumLock repository's sdks/node, which checks Ed25519 and ML-DSA-65 signatures)
+import { readFileSync } from "node:fs";
+
 const baseUrl = process.env.QUANTUMLOCK_URL ?? "http://127.0.0.1:8000";
 
 async function validate(licenseKey) {
@@ -12,7 +18,19 @@ async function validate(licenseKey) {
   return response.json();
 }
 
-const result = await validate(process.argv[2]);
+async function verifyOffline(keysPath, certificatePath) {
+  const { KeySet, VerifyError, verify } = await import("quantumlock-verify");
+  const keys = KeySet.fromJson(readFileSync(keysPath, "utf8"));
+  try {
+    return { ...verify(keys, readFileSync(certificatePath, "utf8").trim()), valid: true };
+  } catch (error) {
+    if (error instanceof VerifyError) return { valid: false, reason: error.code };
+    throw error;
+  }
+}
+
+const [first, ...rest] = process.argv.slice(2);
+const result = first === "--offline" ? await verifyOffline(...rest) : await validate(first);
 if (result.valid) {
   console.log(`valid until ${result.expires_at} features: ${result.features.join(", ")}`);
 } else {

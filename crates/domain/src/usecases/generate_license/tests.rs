@@ -17,7 +17,7 @@ fn issues_a_complete_license() {
     let license = fixture
         .licensing
         .generate_license(&vendor, generate_request(None));
-    let Ok(license) = license else {
+    let Ok(IssuedLicense { license, .. }) = license else {
         panic!("{license:?}")
     };
     assert_eq!(license.issued_at, at("2025-12-14T10:35:00Z"));

@@ -1,0 +1,23 @@
+# Recipes for everyday work. The README's two commands do not need just.
+
+# Run the service on ./quantumlock.db.
+run:
+    cargo run --release -p quantumlock -- serve
+
+# Unit and integration tests (both backends when PostgreSQL answers).
+test:
+    cargo test --workspace
+
+# Formatting, clippy with warnings as errors, and the hexagon check.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+    scripts/check-architecture.sh
+
+# What CI runs.
+ci:
+    bash .ci/run
+
+# Criterion benchmarks.
+bench:
+    cargo bench --workspace

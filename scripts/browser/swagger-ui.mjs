@@ -1,0 +1,84 @@
+// Opens the Swagger UI at BASE_URL/docs in headless Chromium, checks that every documented
+// operation is listed, runs "Try it out" on GET /health, and saves a screenshot.
+//
+// Usage: node swagger-ui.mjs BASE_URL SCREENSHOT_PATH
+// Every request to anything but BASE_URL is refused and fails the test: the UI must work
+// offline, from assets built into the binary.
+import { chromium } from 'playwright-core';
+
+const [baseUrl, screenshotPath] = process.argv.slice(2);
+if (!baseUrl || !screenshotPath) {
+  console.error('usage: node swagger-ui.mjs BASE_URL SCREENSHOT_PATH');
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+  ],
+});
+
+let failures = 0;
+function check(condition, message) {
+  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!condition) failures += 1;
+}
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  const foreign = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(baseUrl)) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+
+  const document = await (await page.request.get(`${baseUrl}/openapi.json`)).json();
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.keys(item).map((method) => ({ path, method, id: item[method].operationId })),
+  );
+
+  await page.goto(`${baseUrl}/docs`, { waitUntil: 'networkidle' });
+  await page.locator('.opblock').first().waitFor({ timeout: 15000 });
+  const listed = await page.locator('.opblock-summary-path').allTextContents();
+  const listedPaths = listed.map((text) => text.replace(/\u200b/g, '').trim());
+  check(
+    listed.length === operations.length,
+    `${listed.length} operations listed, ${operations.length} documented`,
+  );
+  for (const { path, method } of operations) {
+    check(listedPaths.includes(path), `${method.toUpperCase()} ${path} is listed`);
+  }
+
+  const health = page.locator('.opblock-get', { has: page.locator('[data-path="/health"]') });
+  await health.locator('.opblock-summary').first().click();
+  await health.getByRole('button', { name: 'Try it out' }).click();
+  await health.getByRole('button', { name: 'Execute' }).click();
+  const status = health.locator('.live-responses-table .response .response-col_status').first();
+  await status.waitFor({ timeout: 15000 });
+  const statusText = (await status.textContent()).trim();
+  check(statusText.startsWith('200'), `Try it out on GET /health answered ${statusText}`);
+  const body = await health.locator('.live-responses-table .microlight').first().textContent();
+  check(body.includes('"status"'), 'the live response shows the health body');
+
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+  console.log(`screenshot saved to ${screenshotPath}`);
+  check(foreign.length === 0, `no request left the server (${foreign.join(', ') || 'none'})`);
+} catch (error) {
+  console.error(error);
+  failures += 1;
+} finally {
+  await browser.close();
+}
+
+console.log(failures === 0 ? 'browser test passed' : `browser test: ${failures} failed`);
+process.exit(failures === 0 ? 0 : 1);
