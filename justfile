@@ -21,3 +21,15 @@ ci:
 # Criterion benchmarks.
 bench:
     cargo bench --workspace
+
+# Regenerate the committed OpenAPI document after an API change.
+openapi:
+    cargo run -q -p quantumlock -- openapi > openapi/openapi.json
+
+# schemathesis against a live server over openapi/openapi.json.
+contract:
+    scripts/contract-test.sh
+
+# Headless Chromium against the Swagger UI at /docs; saves target/swagger-ui.png.
+browser:
+    scripts/browser-test.sh

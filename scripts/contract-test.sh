@@ -26,8 +26,12 @@ start_server "$workdir" \
   --monthly-limits 1000000,1000000,1000000
 api_key=$(register_vendor enterprise)
 
-report_dir=target/schemathesis-report
-"$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run openapi/openapi.json \
+# schemathesis keeps a crash cache in its working directory: keep it under target/.
+root=$PWD
+mkdir -p target/schemathesis
+cd target/schemathesis
+"$root/$VENV/bin/schemathesis" --config-file "$root/scripts/schemathesis.toml" \
+  run "$root/openapi/openapi.json" \
   --url "$BASE_URL" \
   --header "Authorization: Bearer $api_key" \
   --checks all \
@@ -35,5 +39,5 @@ report_dir=target/schemathesis-report
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-60}" \
   --seed "${SCHEMATHESIS_SEED:-20261204}" \
   --workers 2 \
-  --report junit --report-dir "$report_dir" \
+  --report junit --report-dir "$root/target/schemathesis-report" \
   --output-sanitize true

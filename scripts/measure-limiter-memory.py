@@ -56,9 +56,9 @@ def main():
                 break
             time.sleep(0.1)
         host, port = address.rsplit(":", 1)
-        connection = http.client.HTTPConnection(host, int(port))
         print(f"start: rss {rss_kib(server.pid)} KiB")
         for round_idx in range(ROUNDS):
+            connection = http.client.HTTPConnection(host, int(port))
             started = time.time()
             for idx in range(KEYS):
                 key = round_idx * KEYS + idx
@@ -72,6 +72,7 @@ def main():
                 if response.status != 200:
                     raise SystemExit(f"unexpected {response.status}")
             elapsed = time.time() - started
+            connection.close()
             print(f"round {round_idx + 1}: {KEYS} new keys in {elapsed:.1f} s, "
                   f"rss {rss_kib(server.pid)} KiB")
             time.sleep(SWEEP_WAIT_S)

@@ -37,21 +37,24 @@ cleanup() {
 trap cleanup EXIT
 
 spare_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0))
+print(s.getsockname()[1])"
 }
 
-# start_server DATABASE_URL -> prints the base URL once the server listens
+# start_server DATABASE_URL: sets SERVER_URL once the server listens. Not meant for `$(...)`,
+# whose subshell would lose the process id that cleanup needs.
 start_server() {
   local port log
   port="$(spare_port)"
   log="$WORK/server-$port.log"
-  QUANTUMLOCK_NO_RATE_LIMITS=true QUANTUMLOCK_MONTHLY_LIMITS=1000000000,1000000000,1000000000 \
-    RUST_LOG=warn "$SERVER" serve --bind "127.0.0.1:$port" --database-url "$1" \
-    >"$log" 2>&1 &
+  # One data directory, so that every instance signs with the same keys.
+  QUANTUMLOCK_NO_RATE_LIMITS=true QUANTUMLOCK_DATA_DIR="$WORK/data" \
+    QUANTUMLOCK_MONTHLY_LIMITS=1000000000,1000000000,1000000000 RUST_LOG=warn \
+    "$SERVER" serve --bind "127.0.0.1:$port" --database-url "$1" >"$log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 200); do
     if curl -fs "http://127.0.0.1:$port/health" >/dev/null; then
-      echo "http://127.0.0.1:$port"
+      SERVER_URL="http://127.0.0.1:$port"
       return
     fi
     sleep 0.05
@@ -68,8 +71,9 @@ stop_servers() {
 
 # register BASE_URL -> prints a fresh vendor's API key
 register() {
+  local email="bench-$RANDOM$RANDOM@example.com"
   curl -fs -X POST "$1/api/v1/customers/register" -H 'content-type: application/json' \
-    -d "{\"email\": \"bench-$RANDOM$RANDOM@example.com\", \"company_name\": \"Bench\", \"plan\": \"enterprise\"}" |
+    -d "{\"email\": \"$email\", \"company_name\": \"Bench\", \"plan\": \"enterprise\"}" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["api_key"])'
 }
 
@@ -101,15 +105,21 @@ now_ms() { date +%s%3N; }
 
 echo "# $SECONDS_PER_RUN s per run, $CLIENTS clients, $(nproc) cores"
 
-url="$(start_server "$WORK/bench.db")"
+start_server "$WORK/bench.db"
+url="$SERVER_URL"
 run_load "sqlite, 1 instance" "$(register "$url")" "$url"
 stop_servers
 
 start_cluster
 PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
-url="$(start_server "$PG_URL")"
+start_server "$PG_URL"
+url="$SERVER_URL"
 run_load "postgres, 1 instance" "$(register "$url")" "$url"
-urls=("$url" "$(start_server "$PG_URL")" "$(start_server "$PG_URL")")
+urls=("$url")
+for _ in 1 2; do
+  start_server "$PG_URL"
+  urls+=("$SERVER_URL")
+done
 run_load "postgres, 3 instances" "$(register "$url")" "${urls[@]}"
 
 # Restore: stop the database for a while, start it again, then poll one instance.

@@ -26,10 +26,12 @@ const browser = await chromium.launch({
   ],
 });
 
+let passes = 0;
 let failures = 0;
 function check(condition, message) {
   console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
-  if (!condition) failures += 1;
+  if (condition) passes += 1;
+  else failures += 1;
 }
 
 try {
@@ -80,5 +82,5 @@ try {
   await browser.close();
 }
 
-console.log(failures === 0 ? 'browser test passed' : `browser test: ${failures} failed`);
+console.log(`browser: ${passes} passed, ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -10,6 +10,7 @@ start_server() {
   target/debug/quantumlock serve --bind 127.0.0.1:0 --database-url "$workdir/quantumlock.db" \
     "$@" 2>"$log" &
   SERVER_PID=$!
+  SERVER_WORKDIR=$workdir
   trap stop_server EXIT
   local address=""
   for _ in $(seq 1 300); do
@@ -34,6 +35,9 @@ stop_server() {
   if [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ -n "${SERVER_WORKDIR:-}" ]; then
+    rm -rf "$SERVER_WORKDIR"
   fi
 }
 

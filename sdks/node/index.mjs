@@ -151,7 +151,9 @@ function checkSignatures(keys, certificate) {
   const { keyId, payload, ed25519, mlDsa } = split(certificate);
   const generation = keys.generations.get(keyId);
   if (!generation) throw new VerifyError("unknown_key_id", `unknown key id ${keyId}`);
-  if (generation.status === "retired") throw new VerifyError("retired_key", `key ${keyId} is retired`);
+  if (generation.status === "retired") {
+    throw new VerifyError("retired_key", `key ${keyId} is retired`);
+  }
   const message = Buffer.concat([SIGNING_PREFIX, payload]);
   // verify_strict also refuses an R of small order; OpenSSL checks S < L itself.
   const classical = !SMALL_ORDER.has(ed25519.subarray(0, 32).toString("hex")) &&
@@ -192,7 +194,8 @@ function parsePayload(keyId, payload) {
  * Returns the license when the certificate holds at `now` (default: the current time), or
  * throws VerifyError.
  */
-export function verify(keys, certificate, { now = new Date(), leewaySeconds = DEFAULT_LEEWAY_SECONDS } = {}) {
+export function verify(keys, certificate, options = {}) {
+  const { now = new Date(), leewaySeconds = DEFAULT_LEEWAY_SECONDS } = options;
   const { keyId, payload } = checkSignatures(keys, certificate);
   const { license, issuedAt, expiresAt } = parsePayload(keyId, payload);
   if (now.getTime() + leewaySeconds * 1000 < issuedAt.getTime()) {

@@ -6,7 +6,8 @@ import { KeySet, VerifyError, verify } from "./index.mjs";
 
 const document = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const keySets = Object.fromEntries(
-  Object.entries(document.key_sets).map(([name, keys]) => [name, KeySet.fromJson(JSON.stringify(keys))]),
+  Object.entries(document.key_sets)
+    .map(([name, keys]) => [name, KeySet.fromJson(JSON.stringify(keys))]),
 );
 
 function run(testCase) {
@@ -23,7 +24,9 @@ let failed = 0;
 for (const testCase of document.cases) {
   const [outcome, license] = run(testCase);
   let ok = outcome === testCase.expect;
-  if (ok && license && "metadata" in testCase) ok = isDeepStrictEqual(license.metadata, testCase.metadata);
+  if (ok && license && "metadata" in testCase) {
+    ok = isDeepStrictEqual(license.metadata, testCase.metadata);
+  }
   if (!ok) failed += 1;
   console.log(`node   ${ok ? "ok  " : "FAIL"} ${testCase.name}: ${outcome}`);
 }

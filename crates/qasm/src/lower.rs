@@ -48,6 +48,7 @@ struct Lowerer<'a> {
     num_qubits: u32,
     measured: Vec<bool>,
     ops: Vec<Op>,
+    sizes: HashMap<String, u64>,
 }
 
 /// The body-level context: parameter values and argument qubits.
@@ -66,6 +67,7 @@ pub fn lower(parsed: &Parsed) -> Result<Lowered, QasmError> {
         num_qubits: 0,
         measured: Vec::new(),
         ops: Vec::new(),
+        sizes: HashMap::new(),
     };
     for decl in &parsed.program.decls {
         l.declare(decl)?;
@@ -157,14 +159,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Stmt::Gate { name, params, args } => {
-                let p: Vec<f64> = params
-                    .iter()
-                    .map(|e| self.eval(e, &scope))
-                    .collect::<Result<_, _>>()?;
-                let regs: Vec<&Span<Reg>> = args.iter().collect();
-                for qs in self.broadcast(&regs, span)? {
-                    self.apply(name.inner.as_str(), &p, &qs, span)?;
-                }
+                self.gate_statement(name.inner.as_str(), params, args, &scope)?;
             }
             Stmt::Measure { from, .. } => {
                 for qs in self.broadcast(&[from], span)? {
@@ -177,6 +172,33 @@ impl<'a> Lowerer<'a> {
                 let msg = "classically controlled gates (`if`) are not supported";
                 return Err(self.parsed.error(span, msg));
             }
+        }
+        Ok(())
+    }
+
+    /// A top-level gate call, refused up front if it would expand past
+    /// [`MAX_OPS`] standard gates.
+    fn gate_statement(
+        &mut self,
+        name: &str,
+        params: &[Span<Expr>],
+        args: &[Span<Reg>],
+        scope: &Scope<'_>,
+    ) -> Result<(), QasmError> {
+        let p: Vec<f64> = params
+            .iter()
+            .map(|e| self.eval(e, scope))
+            .collect::<Result<_, _>>()?;
+        let regs: Vec<&Span<Reg>> = args.iter().collect();
+        let runs = self.broadcast(&regs, scope.span)?;
+        let each = expanded_size(&self.defs, name, &mut self.sizes);
+        let total = each.saturating_mul(runs.len() as u64);
+        if total.saturating_add(self.ops.len() as u64) > MAX_OPS as u64 {
+            let msg = format!("the program expands to more than {MAX_OPS} gates");
+            return Err(self.parsed.error(scope.span, msg));
+        }
+        for qs in runs {
+            self.apply(name, &p, &qs, scope.span)?;
         }
         Ok(())
     }
@@ -353,4 +375,29 @@ impl<'a> Lowerer<'a> {
             .parse()
             .map_err(|_| self.parsed.error(span, format!("bad number `{text}`")))
     }
+}
+
+/// Number of standard gates `name` expands to, memoised; the type checker has
+/// already ruled out recursive definitions.
+fn expanded_size(
+    defs: &HashMap<String, Def<'_>>,
+    name: &str,
+    memo: &mut HashMap<String, u64>,
+) -> u64 {
+    if let Some(&size) = memo.get(name) {
+        return size;
+    }
+    let size = match defs.get(name).and_then(|d| d.body) {
+        Some(body) => body
+            .iter()
+            .map(|stmt| match &*stmt.inner {
+                Stmt::Gate { name, .. } => expanded_size(defs, name.inner.as_str(), memo),
+                Stmt::U { .. } | Stmt::CX { .. } => 1,
+                _ => 0,
+            })
+            .fold(0, u64::saturating_add),
+        None => 1,
+    };
+    memo.insert(name.to_string(), size);
+    size
 }

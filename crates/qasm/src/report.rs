@@ -54,7 +54,7 @@ fn noisy(lowered: &Lowered, p1: f64, p2: f64) -> Result<DensityMatrix, QasmError
     let mut rho = DensityMatrix::zero(lowered.num_qubits)?;
     for op in &lowered.ops {
         for gate in &op.gates {
-            rho.apply(gate);
+            rho.apply(gate)?;
         }
         match op.qubits[..] {
             [q] => rho.apply_channel(q, &quantum::Channel::Depolarizing(p1))?,

@@ -29,7 +29,8 @@ impl std::fmt::Debug for Parsed {
 }
 
 impl Parsed {
-    /// The original source text a span covers (before [`normalize`]).
+    /// The original source text a span covers, as written (not as masked for
+    /// the lexer).
     pub fn text(&self, span: FileSpan) -> &str {
         let text = self.file_text(span);
         text.get(span.start()..span.end()).unwrap_or_default()

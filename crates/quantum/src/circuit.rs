@@ -60,6 +60,20 @@ impl Gate {
         }
     }
 
+    /// Checks that every qubit is below `width` and none repeats.
+    pub fn check(&self, width: u32) -> Result<(), CircuitError> {
+        let qs = self.qubits();
+        for (i, &q) in qs.iter().enumerate() {
+            if q >= width {
+                return Err(CircuitError::OutOfRange { qubit: q, width });
+            }
+            if qs[..i].contains(&q) {
+                return Err(CircuitError::Repeated(q));
+            }
+        }
+        Ok(())
+    }
+
     /// Number of qubits the gate acts on.
     pub fn arity(&self) -> usize {
         self.qubits().len()
@@ -120,20 +134,7 @@ impl Circuit {
 
     /// Appends a gate after checking its qubits.
     pub fn push(&mut self, gate: Gate) -> Result<&mut Self, CircuitError> {
-        let qs = gate.qubits();
-        for &q in &qs {
-            if q >= self.num_qubits {
-                return Err(CircuitError::OutOfRange {
-                    qubit: q,
-                    width: self.num_qubits,
-                });
-            }
-        }
-        for (i, q) in qs.iter().enumerate() {
-            if qs[..i].contains(q) {
-                return Err(CircuitError::Repeated(*q));
-            }
-        }
+        gate.check(self.num_qubits)?;
         self.gates.push(gate);
         Ok(self)
     }

@@ -85,12 +85,14 @@ impl DensityMatrix {
         }
     }
 
-    /// `ρ ↦ U ρ U†` for one gate.
-    pub fn apply(&mut self, gate: &Gate) {
+    /// `ρ ↦ U ρ U†` for one gate, after checking its qubits.
+    pub fn apply(&mut self, gate: &Gate) -> Result<(), SimError> {
+        gate.check(self.num_qubits)?;
         let mut ops = Vec::with_capacity(2);
         self.gate_ops(gate, &mut ops);
         let v = self.flat();
         ops.iter().for_each(|op| op.apply(v));
+        Ok(())
     }
 
     /// Applies a noiseless circuit, fusing single-qubit runs first.

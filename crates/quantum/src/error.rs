@@ -35,6 +35,9 @@ pub enum SimError {
         /// Number of qubits of the gate.
         arity: usize,
     },
+    /// A gate names a qubit outside the register or the same qubit twice.
+    #[error("invalid gate: {0}")]
+    BadGate(#[from] crate::circuit::CircuitError),
     /// An amplitude vector or basis index does not fit a register.
     #[error("length or index {len} is unusable: {why}")]
     BadLength {

@@ -1,6 +1,6 @@
 //! The versioned license fingerprint: a digest-shaped noisy circuit.
 //!
-//! See the crate documentation for the full definition of version 1.
+//! Version 1 is defined on [`license_fingerprint`] and in `docs/quantum.md`.
 
 use crate::circuit::{Circuit, CircuitError};
 use crate::density::DensityMatrix;
@@ -82,6 +82,9 @@ fn layer_circuit(word: u64) -> Result<Circuit, CircuitError> {
 /// first), one noisy gate. Bits 60–63 pick the entangling chain. Noise:
 /// [`FINGERPRINT_P1`], [`FINGERPRINT_P2`], and after each layer amplitude
 /// then phase damping of [`FINGERPRINT_IDLE`] on every qubit.
+///
+/// Deterministic: same digest, same numbers on every machine (exact angle
+/// codes, `libm` trigonometry, one fixed order of IEEE operations).
 pub fn license_fingerprint(digest: &[u8; 32]) -> Fingerprint {
     #[expect(
         clippy::expect_used,

@@ -43,8 +43,21 @@ pub fn mat1(v: &mut [C64], q: u32, m: &Mat2) {
     if m.is_diagonal() {
         return diag1(v, q, m.0[0][0], m.0[1][1]);
     }
-    let lanes = Lanes::new(m);
     let half = 1usize << q;
+    if m.0.iter().flatten().all(|z| z.im == 0.0) {
+        // Real matrices (RY, H, X) need half the multiplications.
+        let [[a, b], [c, d]] = m.0.map(|row| row.map(|z| z.re));
+        for chunk in v.chunks_exact_mut(2 * half) {
+            let (lo, hi) = chunk.split_at_mut(half);
+            for (x, y) in lo.iter_mut().zip(hi.iter_mut()) {
+                let (x0, y0) = (*x, *y);
+                *x = x0 * a + y0 * b;
+                *y = x0 * c + y0 * d;
+            }
+        }
+        return;
+    }
+    let lanes = Lanes::new(m);
     for chunk in v.chunks_exact_mut(2 * half) {
         let (lo, hi) = chunk.split_at_mut(half);
         for (x, y) in lo.iter_mut().zip(hi.iter_mut()) {
@@ -171,9 +184,18 @@ pub fn covariant(v: &mut [C64], lo: u32, hi: u32, d: &[f64; 4], o: &[C64; 2]) {
             *x = x0 * d[0] + y0 * d[1];
             *y = x0 * d[2] + y0 * d[3];
         }
-        r01.iter_mut().for_each(|z| *z *= o[0]);
-        r10.iter_mut().for_each(|z| *z *= o[1]);
+        scale(r01, o[0]);
+        scale(r10, o[1]);
     });
+}
+
+/// Multiplies a run by `k`, with the cheaper real product when `k` is real.
+fn scale(run: &mut [C64], k: C64) {
+    if k.im == 0.0 {
+        run.iter_mut().for_each(|z| *z *= k.re);
+    } else {
+        run.iter_mut().for_each(|z| *z *= k);
+    }
 }
 
 /// Index with zero bits inserted at the sorted positions `bits`.

@@ -131,9 +131,10 @@ pub fn execute(v: &mut [C64], ops: &[Op]) {
     }
     let mut done = vec![false; ops.len()];
     let mut buf = vec![C64::new(0.0, 0.0); 1 << (LOW_BITS + MAX_HIGH)];
+    let used = ops.iter().fold(0, |m, op| m | op.mask());
     let mut first = 0;
     while first < ops.len() {
-        let (chosen, high) = plan(ops, &done, first, bits);
+        let (chosen, high) = plan(ops, &done, first, used);
         if chosen.is_empty() {
             ops[first].apply(v);
             done[first] = true;
@@ -148,17 +149,17 @@ pub fn execute(v: &mut [C64], ops: &[Op]) {
     }
 }
 
-/// Picks the operations of the next stage and its high bits.
-fn plan(ops: &[Op], done: &[bool], first: usize, bits: u32) -> (Vec<usize>, u64) {
+/// How far past the first pending operation a stage looks; bounds planning
+/// to linear time on long programs.
+const LOOKAHEAD: usize = 4096;
+
+/// Picks the operations of the next stage and its high bits. `used` is every
+/// bit any operation touches: once all are blocked nothing more can join.
+fn plan(ops: &[Op], done: &[bool], first: usize, used: u64) -> (Vec<usize>, u64) {
     let low = (1u64 << LOW_BITS) - 1;
-    let all = (1u64 << bits) - 1;
     let (mut high, mut blocked, mut chosen) = (0u64, 0u64, Vec::new());
-    for (i, op) in ops
-        .iter()
-        .enumerate()
-        .skip(first)
-        .filter(|(i, _)| !done[*i])
-    {
+    let window = ops.iter().enumerate().skip(first).take(LOOKAHEAD);
+    for (i, op) in window.filter(|(i, _)| !done[*i]) {
         let mask = op.mask();
         let grown = high | (mask & !low);
         if mask & blocked == 0 && grown.count_ones() <= MAX_HIGH {
@@ -166,7 +167,7 @@ fn plan(ops: &[Op], done: &[bool], first: usize, bits: u32) -> (Vec<usize>, u64)
             chosen.push(i);
         } else {
             blocked |= mask;
-            if blocked == all {
+            if blocked == used {
                 break;
             }
         }

@@ -87,9 +87,11 @@ impl StateVector {
         self.amps.as_slice_mut().expect("contiguous amplitudes")
     }
 
-    /// Applies one gate in place.
-    pub fn apply(&mut self, gate: &Gate) {
+    /// Applies one gate in place, after checking its qubits.
+    pub fn apply(&mut self, gate: &Gate) -> Result<(), SimError> {
+        gate.check(self.num_qubits)?;
         apply_gate(self.flat(), gate);
+        Ok(())
     }
 
     /// Applies a circuit of the same width, fusing single-qubit runs first.

@@ -342,6 +342,18 @@ fn rejects_bad_qubits() {
     );
     assert_eq!(k.cx(1, 1).err(), Some(CircuitError::Repeated(1)));
     assert!(StateVector::zero(quantum::MAX_STATEVECTOR_QUBITS + 1).is_err());
+    let mut s = StateVector::zero(2).expect("2");
+    let stray = quantum::Gate::Single { q: 2, m: Mat2::x() };
+    assert!(s.apply(&stray).is_err());
+    let twice = quantum::Gate::MultiControlled {
+        controls: 0b10,
+        target: 1,
+        m: Mat2::x(),
+    };
+    assert!(s.apply(&twice).is_err());
+    let mut rho = quantum::DensityMatrix::zero(2).expect("2");
+    assert!(rho.apply(&stray).is_err());
+    assert!(StateVector::from_amplitudes(vec![C64::new(1.0, 0.0); 3]).is_err());
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn config(cases: u32) -> ProptestConfig {
 fn gate_by_gate(circuit: &Circuit) -> StateVector {
     let mut s = StateVector::zero(circuit.num_qubits()).expect("width");
     for g in circuit.gates() {
-        s.apply(g);
+        s.apply(g).expect("valid gate");
     }
     s
 }
@@ -148,7 +148,7 @@ proptest! {
         blocked.run_noisy(&two, &NoiseModel::depolarizing(p1, p2)).expect("valid");
         let mut plain = DensityMatrix::zero(8).expect("width");
         for g in two.gates() {
-            plain.apply(g);
+            plain.apply(g).expect("valid gate");
             match *g {
                 Gate::Single { q, .. } => plain.apply_channel(q, &Channel::Depolarizing(p1)),
                 Gate::Controlled { control: a, target: b, .. } | Gate::Swap { a, b } =>

@@ -70,7 +70,8 @@ pub struct ServeArgs {
     pub trusted_proxies: TrustedProxies,
 
     /// Turn every request-rate limit off (for load tests); monthly quotas still apply.
-    #[arg(long, env = "QUANTUMLOCK_NO_RATE_LIMITS")]
+    #[arg(long, env = "QUANTUMLOCK_NO_RATE_LIMITS",
+        value_parser = clap::builder::FalseyValueParser::new())]
     pub no_rate_limits: bool,
 
     #[command(flatten)]

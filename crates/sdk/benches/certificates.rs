@@ -1,6 +1,13 @@
 //! Issuing (Ed25519 + ML-DSA-65 signatures) and verifying one license certificate, on one core.
+//!
+//! Every benchmark runs twice: `wall/...` measures elapsed time, as Criterion does by default;
+//! `cpu/...` measures the benchmark thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), the cost
+//! per core whatever else the machine is running.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::Duration;
+
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use quantumlock_sdk::{
     KeyStatus, KeysDocument, LicensePayload, PublicKeySet, SigningKeys, Verifier,
 };
@@ -32,7 +39,7 @@ fn payload(idx: usize) -> LicensePayload {
     }
 }
 
-fn certificates(c: &mut Criterion) {
+fn certificates<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     let keys = SigningKeys::from_seeds(&[11; 32], &[22; 32]);
     let entry = keys.public_entry(KeyStatus::Active, "2025-12-01T00:00:00Z".to_owned());
     let set = PublicKeySet::from_document(KeysDocument { keys: vec![entry] });
@@ -49,7 +56,8 @@ fn certificates(c: &mut Criterion) {
         .map(|instant| instant.to_utc())
         .unwrap_or_default();
 
-    let mut group = c.benchmark_group("certificate");
+    let mut group = c.benchmark_group(format!("{clock}/certificate"));
+    group.throughput(Throughput::Elements(1));
     let mut idx = 0;
     group.bench_function("issue (Ed25519 + ML-DSA-65)", |b| {
         b.iter(|| {
@@ -67,7 +75,7 @@ fn certificates(c: &mut Criterion) {
 }
 
 /// Each algorithm alone over a typical signed message, to show where the time goes.
-fn algorithms(c: &mut Criterion) {
+fn algorithms<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     use ed25519_dalek::Signer as _;
     use ml_dsa::signature::{Keypair as _, Signer as _, Verifier as _};
 
@@ -83,7 +91,7 @@ fn algorithms(c: &mut Criterion) {
     let ml_dsa_public = ml_dsa.verifying_key();
     let ed25519_public = ed25519.verifying_key();
 
-    let mut group = c.benchmark_group("algorithm");
+    let mut group = c.benchmark_group(format!("{clock}/algorithm"));
     let mut idx = 0;
     group.bench_function("Ed25519 sign", |b| b.iter(|| ed25519.sign(message)));
     group.bench_function("ML-DSA-65 sign (64 messages in turn)", |b| {
@@ -101,5 +109,88 @@ fn algorithms(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, certificates, algorithms);
-criterion_main!(benches);
+fn wall(c: &mut Criterion<WallTime>) {
+    certificates(c, "wall");
+    algorithms(c, "wall");
+}
+
+fn cpu(c: &mut Criterion<ThreadCpu>) {
+    certificates(c, "cpu");
+    algorithms(c, "cpu");
+}
+
+/// CPU time consumed by the benchmark thread itself.
+struct ThreadCpu;
+
+impl Measurement for ThreadCpu {
+    type Intermediate = cpu_time::ThreadTime;
+    type Value = Duration;
+
+    fn start(&self) -> Self::Intermediate {
+        cpu_time::ThreadTime::now()
+    }
+
+    fn end(&self, started: Self::Intermediate) -> Self::Value {
+        started.elapsed()
+    }
+
+    fn add(&self, v1: &Self::Value, v2: &Self::Value) -> Self::Value {
+        *v1 + *v2
+    }
+
+    fn zero(&self) -> Self::Value {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Self::Value) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &Nanoseconds
+    }
+}
+
+/// Formats nanosecond values as Criterion does for wall time.
+struct Nanoseconds;
+
+impl ValueFormatter for Nanoseconds {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = match typical {
+            t if t < 1e3 => (1.0, "ns"),
+            t if t < 1e6 => (1e-3, "µs"),
+            t if t < 1e9 => (1e-6, "ms"),
+            _ => (1e-9, "s"),
+        };
+        values.iter_mut().for_each(|value| *value *= factor);
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let n_elements = match *throughput {
+            Throughput::Elements(n) | Throughput::ElementsAndBytes { elements: n, .. } => n,
+            Throughput::Bytes(n) | Throughput::BytesDecimal(n) | Throughput::Bits(n) => n,
+        };
+        values
+            .iter_mut()
+            .for_each(|value| *value = n_elements as f64 * 1e9 / *value);
+        "elem/s (per core)"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+criterion_group!(wall_clock, wall);
+criterion_group! {
+    name = thread_cpu;
+    config = Criterion::default().with_measurement(ThreadCpu);
+    targets = cpu
+}
+criterion_main!(wall_clock, thread_cpu);

@@ -231,7 +231,8 @@ def verify(keys, certificate, now=None, leeway_seconds=DEFAULT_LEEWAY_SECONDS):
     license, issued_at, expires_at = _parse_payload(key_id, payload)
     now = now or datetime.now(timezone.utc)
     if now + timedelta(seconds=leeway_seconds) < issued_at:
-        raise VerifyError("not_yet_valid", f"the license is not valid before {license['issued_at']}")
+        raise VerifyError("not_yet_valid",
+                          f"the license is not valid before {license['issued_at']}")
     if now >= expires_at:
         raise VerifyError("expired", f"the license expired at {license['expires_at']}")
     return license

@@ -16,7 +16,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage as _, HttpRequest, ResponseError as _, web};
 use domain::{Customer, CustomerId, Plan, PlanCatalog};
 use governor::clock::DefaultClock;
-use tracing::debug;
+use tracing::{debug, warn};
 
 pub use address::TrustedProxies;
 use keyed::KeyedLimiter;
@@ -89,6 +89,9 @@ impl RateLimiters {
             let limiter = KeyedLimiter::new(rate.per_second, rate.burst, DefaultClock::default());
             (rate, limiter)
         });
+        if plans.is_none() && address.is_none() {
+            warn!("request-rate limits are off");
+        }
         RateLimiters {
             plans,
             address,
@@ -106,6 +109,7 @@ impl RateLimiters {
         } = plans.iter().find(|entry| entry.plan == vendor.plan)?;
         let status = limiter.check(&vendor.id);
         let refusal = status.is_limited().then(|| {
+            debug!(customer.id = %vendor.id, "vendor rate limit reached");
             let wait = seconds(status.retry_after_secs);
             format!(
                 "Rate limit exceeded: {rate} requests per second on the {plan} plan. \

@@ -20,7 +20,7 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_LICENSE_KEY_CHARS: usize = 64;
 
 /// Defines a unit type whose schema is `build`, for `#[schema(inline, value_type = ...)]`.
-macro_rules! string_schema {
+macro_rules! wire_schema {
     ($(#[$doc:meta])* $name:ident => $build:expr) => {
         $(#[$doc])*
         #[derive(Debug)]
@@ -48,17 +48,17 @@ fn trimmed_text(max: usize) -> ObjectBuilder {
     string().min_length(Some(1)).pattern(Some(pattern))
 }
 
-string_schema!(
+wire_schema!(
     /// A company name.
     CompanyNameText => trimmed_text(256).examples(["Your Company Inc"])
 );
 
-string_schema!(
+wire_schema!(
     /// The vendor's own identifier of its customer.
     EndCustomerIdText => trimmed_text(256).examples(["customer-123"])
 );
 
-string_schema!(
+wire_schema!(
     /// An e-mail address as the server accepts it: one `@`, a dotted domain without empty
     /// labels, no white space or control characters inside, at most 254 characters.
     EmailText => {
@@ -72,7 +72,7 @@ string_schema!(
     }
 );
 
-string_schema!(
+wire_schema!(
     /// Up to 64 distinct feature names of 1 to 64 letters, digits, `_ . : -`.
     FeatureList => ArrayBuilder::new()
         .items(string().min_length(Some(1)).max_length(Some(64)).pattern(Some(
@@ -83,19 +83,19 @@ string_schema!(
         .examples([serde_json::json!(["premium", "api_access", "real_quantum"])])
 );
 
-string_schema!(
+wire_schema!(
     /// A plan tier.
     PlanName => string()
         .enum_values(Some(["starter", "professional", "enterprise"]))
         .examples(["professional"])
 );
 
-string_schema!(
+wire_schema!(
     /// What `GET /health` reports.
     HealthStatus => string().enum_values(Some(["healthy", "unhealthy"]))
 );
 
-string_schema!(
+wire_schema!(
     /// A license key as typed or pasted: any case, surrounding white space allowed.
     LicenseKeyInput => string()
         .max_length(Some(MAX_LICENSE_KEY_CHARS))
@@ -105,7 +105,7 @@ string_schema!(
         .examples(["QCOS-ABCD-EFGH-JKMN-PQRS"])
 );
 
-string_schema!(
+wire_schema!(
     /// A license key as issued: `QCOS-` and four groups of four characters from an alphabet
     /// without look-alikes.
     LicenseKeyText => string()
@@ -113,21 +113,21 @@ string_schema!(
         .examples(["QCOS-ABCD-EFGH-JKMN-PQRS"])
 );
 
-string_schema!(
+wire_schema!(
     /// A vendor's id.
     CustomerIdText => string()
         .pattern(Some(r"^cust_[a-z0-9]+$"))
         .examples(["cust_abc123xyz"])
 );
 
-string_schema!(
+wire_schema!(
     /// An API key, `ql_` and at least 32 random characters.
     ApiKeyText => string()
         .pattern(Some(r"^ql_[A-Za-z0-9]{32,}$"))
         .examples(["ql_a1b2c3d4e5f6..."])
 );
 
-string_schema!(
+wire_schema!(
     /// RFC 3339 in UTC with a `Z`, to the second.
     Timestamp => string()
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
@@ -135,14 +135,14 @@ string_schema!(
         .examples(["2025-12-14T10:30:00Z"])
 );
 
-string_schema!(
+wire_schema!(
     /// One `qN:value` entry per simulated qubit, four decimals each, joined by `|`.
     QuantumSignatureText => string()
         .pattern(Some(r"^q1:-?\d+\.\d{4}(\|q[1-9]\d*:-?\d+\.\d{4})*$"))
         .examples(["q1:0.9876|q2:0.9823|q3:0.9901|q4:0.9889"])
 );
 
-string_schema!(
+wire_schema!(
     /// A license certificate: `QLC1`, the signing key's id and three base64url segments.
     LicenseCertificateText => string()
         .pattern(Some(CERTIFICATE_PATTERN))

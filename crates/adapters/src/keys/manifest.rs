@@ -6,6 +6,7 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use sdk::{KeyStatus, KeysDocument, PublicKeyEntry, PublicKeySet, SeedBytes, SigningKeys};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::files::{read_private, replace_private, write_new_private};
 
@@ -77,19 +78,22 @@ impl Manifest {
     /// # Errors
     /// When no randomness is available or the secret cannot be written.
     pub fn add_generation(&mut self, path: &Path, now: DateTime<Utc>) -> anyhow::Result<String> {
-        let mut ed25519_seed = [0u8; 32];
-        let mut ml_dsa_seed = [0u8; 32];
-        getrandom::fill(&mut ed25519_seed).context("no secure randomness")?;
-        getrandom::fill(&mut ml_dsa_seed).context("no secure randomness")?;
+        let mut ed25519_seed = Zeroizing::new([0u8; 32]);
+        let mut ml_dsa_seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(ed25519_seed.as_mut()).context("no secure randomness")?;
+        getrandom::fill(ml_dsa_seed.as_mut()).context("no secure randomness")?;
         let keys = SigningKeys::from_seeds(&ed25519_seed, &ml_dsa_seed);
         let key_id = keys.key_id().to_owned();
         let secret_file = format!("{key_id}.secret.json");
         let secret = SecretFile {
             key_id: key_id.clone(),
-            ed25519_seed: sdk::encode_base64url(&ed25519_seed),
-            ml_dsa_65_seed: sdk::encode_base64url(&ml_dsa_seed),
+            ed25519_seed: sdk::encode_base64url(ed25519_seed.as_ref()),
+            ml_dsa_65_seed: sdk::encode_base64url(ml_dsa_seed.as_ref()),
         };
-        write_new_private(&beside(path, &secret_file), &serde_json::to_vec(&secret)?)?;
+        let contents = Zeroizing::new(serde_json::to_vec(&secret)?);
+        drop(Zeroizing::new(secret.ed25519_seed));
+        drop(Zeroizing::new(secret.ml_dsa_65_seed));
+        write_new_private(&beside(path, &secret_file), &contents)?;
 
         for generation in &mut self.generations {
             if generation.public.status == KeyStatus::Active {
@@ -163,16 +167,23 @@ impl Manifest {
 }
 
 fn read_secret(path: &Path) -> anyhow::Result<SigningKeys> {
-    let bytes = read_private(path)?;
+    let bytes = Zeroizing::new(read_private(path)?);
     let secret: SecretFile = serde_json::from_slice(&bytes)
         .with_context(|| format!("secret key file {} is malformed", path.display()))?;
-    let seed = |what: &str, text: &str| -> anyhow::Result<SeedBytes> {
-        sdk::decode_base64url(what, text)?
+    let (ed25519, ml_dsa) = (
+        Zeroizing::new(secret.ed25519_seed),
+        Zeroizing::new(secret.ml_dsa_65_seed),
+    );
+    let seed = |what: &str, text: &str| -> anyhow::Result<Zeroizing<SeedBytes>> {
+        let bytes = Zeroizing::new(sdk::decode_base64url(what, text)?);
+        let seed: SeedBytes = bytes
+            .as_slice()
             .try_into()
-            .map_err(|_| anyhow::anyhow!("{what} in {} must be 32 bytes", path.display()))
+            .map_err(|_| anyhow::anyhow!("{what} in {} must be 32 bytes", path.display()))?;
+        Ok(Zeroizing::new(seed))
     };
-    let ed25519 = seed("ed25519_seed", &secret.ed25519_seed)?;
-    let ml_dsa = seed("ml_dsa_65_seed", &secret.ml_dsa_65_seed)?;
+    let ed25519 = seed("ed25519_seed", &ed25519)?;
+    let ml_dsa = seed("ml_dsa_65_seed", &ml_dsa)?;
     Ok(SigningKeys::from_seeds(&ed25519, &ml_dsa))
 }
 

@@ -60,7 +60,7 @@ impl CustomerStore for Database {
         api_key: &ApiKeyDigest,
     ) -> Result<(), InsertCustomerError> {
         let row = CustomerRow::new(customer, api_key);
-        let inserted = self.run(|connection| {
+        let inserted = self.write(|connection| {
             Ok(diesel::insert_into(customers::table)
                 .values(&row)
                 .execute(connection))

@@ -1,10 +1,61 @@
 //! The few statements whose SQL or transaction semantics differ between the backends.
 
+use std::time::Duration;
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
+use domain::StoreError;
+use parking_lot::{Mutex, MutexGuard};
 
-use super::connection::DbConnection;
+use super::connection::{DatabaseUrl, DbConnection};
 use super::schema::monthly_usage;
+
+/// The writers of one process take turns here before they write to SQLite, which allows one
+/// writer at a time. This lock hands the turn to a waiting writer as soon as the last one is
+/// done; SQLite's busy handler instead polls with growing sleeps, so under many writers an
+/// unlucky one starves past its timeout and "database is locked" reaches a client.
+/// PostgreSQL locks rows and needs no queue.
+#[derive(Debug)]
+pub(crate) struct WriterQueue {
+    turn: Mutex<()>,
+    /// The longest a writer waits for its turn before giving up with a 503.
+    patience: Duration,
+}
+
+impl WriterQueue {
+    pub(crate) fn for_backend(url: &DatabaseUrl, patience: Duration) -> Option<Self> {
+        match url {
+            DatabaseUrl::Sqlite(_) => Some(WriterQueue {
+                turn: Mutex::new(()),
+                patience,
+            }),
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+
+    /// Waits for this writer's turn, which lasts as long as the returned value.
+    pub(crate) fn wait_turn(&self) -> Result<Turn<'_>, StoreError> {
+        match self.turn.try_lock_for(self.patience) {
+            Some(guard) => Ok(Turn(Some(guard))),
+            None => Err(StoreError::Unavailable(
+                "timed out waiting for the other writers".into(),
+            )),
+        }
+    }
+}
+
+/// A writer's turn. When it ends the lock passes straight to the longest-waiting writer, so
+/// that newcomers cannot overtake the queue: the wait is bounded by the writers ahead.
+#[derive(Debug)]
+pub(crate) struct Turn<'a>(Option<MutexGuard<'a, ()>>);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if let Some(guard) = self.0.take() {
+            MutexGuard::unlock_fair(guard);
+        }
+    }
+}
 
 /// Runs `work` in a transaction that holds the write lock from its first statement.
 ///

@@ -99,7 +99,7 @@ impl LicenseStore for Database {
     ) -> Result<(), InsertLicenseError> {
         let row = LicenseRow::new(license)?;
         let limit = i32::try_from(monthly_limit).unwrap_or(i32::MAX);
-        let outcome = self.run(|connection| {
+        let outcome = self.write(|connection| {
             Ok(write_transaction(connection, |connection| {
                 take_quota_unit(connection, &row.customer_id, month.key(), limit)?;
                 diesel::insert_into(licenses::table)

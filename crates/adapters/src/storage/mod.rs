@@ -7,6 +7,7 @@ mod errors;
 mod licenses;
 mod schema;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -17,6 +18,7 @@ use tracing::info;
 
 use connection::DbManager;
 pub use connection::{ConnectionSettings, DatabaseUrl, DbConnection};
+use dialect::WriterQueue;
 use errors::{ConnectErrorLog, pool_error, query_error};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -64,6 +66,8 @@ impl StorageConfig {
 pub struct Database {
     pool: r2d2::Pool<DbManager>,
     backend: &'static str,
+    /// SQLite only: the turns of this process's writers.
+    writers: Option<Arc<WriterQueue>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -99,7 +103,12 @@ impl Database {
             .with_context(|| {
                 format!("cannot connect to the {backend} database {:?}", config.url)
             })?;
-        let database = Database { pool, backend };
+        let writers = WriterQueue::for_backend(&config.url, config.busy_timeout).map(Arc::new);
+        let database = Database {
+            pool,
+            backend,
+            writers,
+        };
         database.migrate()?;
         Ok(database)
     }
@@ -153,6 +162,21 @@ impl Database {
     ) -> Result<T, StoreError> {
         let mut connection = self.pool.get().map_err(pool_error)?;
         work(&mut connection)
+    }
+
+    /// Runs `work`, which writes, on a pooled connection; on SQLite once this process's
+    /// earlier writers are done. The turn comes before the connection, so that writers
+    /// waiting in line hold no connection that readers could use.
+    pub(crate) fn write<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _turn = self
+            .writers
+            .as_deref()
+            .map(WriterQueue::wait_turn)
+            .transpose()?;
+        self.run(work)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Anyone checks whether a license key is good right now.
+//! Anyone checks whether a license key, or a license certificate, is good right now.
 
 use sdk::VerifyError;
 
@@ -106,11 +106,7 @@ impl Licensing {
     ) -> Result<Validation, ValidateLicenseError> {
         let payload = match self.signer.verify(certificate) {
             Ok(payload) => payload,
-            Err(VerifyError::Malformed(reason)) => {
-                let message = format!("is not a valid QuantumLock certificate: {reason}");
-                return Err(InvalidInput::new("license_certificate", message).into());
-            }
-            Err(error) => return Ok(Validation::refused(refusal(&error))),
+            Err(error) => return Ok(Validation::refused(refusal(error)?)),
         };
         let key = LicenseKey::parse(&payload.license_key)?;
         match self.licenses.find_by_key(&key)? {
@@ -139,17 +135,21 @@ impl Licensing {
     }
 }
 
-fn refusal(error: &VerifyError) -> Verdict {
-    match error {
+/// The verdict on a certificate that does not verify; one that cannot even be read is bad
+/// input instead.
+fn refusal(error: VerifyError) -> Result<Verdict, InvalidInput> {
+    Ok(match error {
+        VerifyError::Malformed(reason) => {
+            let message = format!("is not a valid QuantumLock certificate: {reason}");
+            return Err(InvalidInput::new("license_certificate", message));
+        }
         VerifyError::UnknownKeyId(_) => Verdict::UnknownKey,
         VerifyError::RetiredKey(_) => Verdict::RetiredKey,
+        VerifyError::BadClassicalSignature => Verdict::BadClassicalSignature,
         VerifyError::BadPostQuantumSignature => Verdict::BadPostQuantumSignature,
-        VerifyError::BadClassicalSignature | VerifyError::Malformed(_) => {
-            Verdict::BadClassicalSignature
-        }
         VerifyError::Expired(_) => Verdict::Expired,
         VerifyError::NotYetValid(_) => Verdict::NotYetValid,
-    }
+    })
 }
 
 #[cfg(test)]

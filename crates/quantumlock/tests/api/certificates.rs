@@ -145,7 +145,10 @@ fn validate_accepts_certificates_and_refuses_forgeries(backend: Backend) -> Test
 
     let bad_requests = [
         json!({}),
-        json!({"license_key": str_field(&body, "license_key")?, "license_certificate": certificate}),
+        json!({
+            "license_key": str_field(&body, "license_key")?,
+            "license_certificate": certificate,
+        }),
         json!({"license_certificate": "QLC1.not-a-certificate"}),
         json!({"license_certificate": format!("{certificate}=")}),
     ];
@@ -190,6 +193,11 @@ fn rotation_and_retirement_reach_a_running_server() -> TestResult {
     let verdict = Verifier::new(retired).verify(&old, chrono::Utc::now());
     assert_eq!(verdict, Err(VerifyError::RetiredKey(old_key_id)));
     assert_eq!(validate_certificate(&app, &new)?["valid"], true);
+    let payload = new.split('.').nth(2).context("no payload")?;
+    assert!(
+        !app.log().contains(payload),
+        "a certificate reached the log"
+    );
 
     check_key_files(&data_dir.join("keys"), &app)
 }

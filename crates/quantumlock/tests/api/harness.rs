@@ -64,7 +64,7 @@ pub fn postgres_available() -> anyhow::Result<bool> {
         if std::env::var("QUANTUMLOCK_REQUIRE_POSTGRES").is_ok_and(|value| value == "1") {
             bail!(
                 "PostgreSQL is required (QUANTUMLOCK_REQUIRE_POSTGRES=1) but does not answer at {}",
-                postgres_admin_url()
+                server_of(&postgres_admin_url())
             );
         }
         NOTICE.call_once(|| {
@@ -73,11 +73,18 @@ pub fn postgres_available() -> anyhow::Result<bool> {
                 std::io::stderr(),
                 "\nNOTICE: PostgreSQL tests SKIPPED: nothing answers at {}. Set \
                  QUANTUMLOCK_TEST_POSTGRES_URL to run them.\n",
-                postgres_admin_url()
+                server_of(&postgres_admin_url())
             );
         });
     }
     Ok(available)
+}
+
+/// The host part of a PostgreSQL URL, without credentials, for messages.
+fn server_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    host.split(['/', '?']).next().unwrap_or(host)
 }
 
 /// A database that lives as long as the tests need it, then disappears.

@@ -8,6 +8,7 @@ mod harness;
 mod load;
 
 mod certificates;
+mod contention;
 mod crash;
 mod errors;
 mod flow;

@@ -140,7 +140,7 @@ fn hold_usage_row(url: &str, n_blocked: usize) -> anyhow::Result<PgConnection> {
     let mut holder = PgConnection::establish(url)?;
     holder.batch_execute("BEGIN; SELECT n_licenses FROM monthly_usage FOR UPDATE")?;
     let mut observer = PgConnection::establish(url)?;
-    let deadline = Instant::now() + Duration::from_secs(1);
+    let deadline = Instant::now() + Duration::from_secs(3);
     loop {
         let waiting: Waiting = diesel::sql_query(
             "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'",

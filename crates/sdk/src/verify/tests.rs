@@ -145,7 +145,7 @@ fn weak_and_mismatched_keys_are_refused_at_load() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Flipping any one bit of the payload or of either signature makes verification fail.
     #[test]

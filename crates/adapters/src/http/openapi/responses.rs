@@ -165,7 +165,7 @@ fn seconds_header(description: &str) -> utoipa::openapi::header::Header {
         .build()
 }
 
-/// A new license can be validated straight away by its key.
+/// A new license can be validated straight away, by its key or by its certificate.
 fn add_links(operation: &mut Operation) {
     if operation.operation_id.as_deref() != Some("generate_license") {
         return;
@@ -173,15 +173,27 @@ fn add_links(operation: &mut Operation) {
     let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else {
         return;
     };
-    let link = LinkBuilder::new()
-        .operation_id("validate_license")
-        .request_body(Some(
-            json!({ "license_key": "$response.body#/license_key" }),
-        ))
-        .description("Validate the license just issued.")
-        .build();
-    ok.links
-        .insert("ValidateLicense".to_owned(), RefOr::T(link));
+    let links = [
+        (
+            "ValidateLicense",
+            "license_key",
+            "Validate the license just issued by its key.",
+        ),
+        (
+            "ValidateCertificate",
+            "license_certificate",
+            "Validate the license just issued by its certificate.",
+        ),
+    ];
+    for (name, field, description) in links {
+        let body = json!({ field: format!("$response.body#/{field}") });
+        let link = LinkBuilder::new()
+            .operation_id("validate_license")
+            .request_body(Some(body))
+            .description(description)
+            .build();
+        ok.links.insert(name.to_owned(), RefOr::T(link));
+    }
 }
 
 /// utoipa 5 writes Link fields in snake case (`operation_id`); OpenAPI spells them in camel
