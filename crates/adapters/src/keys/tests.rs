@@ -111,3 +111,30 @@ fn secrets_readable_by_others_are_refused() -> anyhow::Result<()> {
     assert!(error.is_some_and(|e| e.contains("chmod 600")));
     Ok(())
 }
+
+#[test]
+fn simultaneous_first_starts_create_one_generation() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let manifest = dir.path().join("keys").join(MANIFEST_FILE);
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let manifest = manifest.clone();
+            std::thread::spawn(move || initialize(&manifest, Utc::now()).is_ok())
+        })
+        .collect();
+    for start in starts {
+        assert_eq!(start.join().ok(), Some(true));
+    }
+    assert_eq!(Manifest::read(&manifest)?.generations.len(), 1);
+    let n_secrets = std::fs::read_dir(dir.path().join("keys"))?
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".secret.json")
+        })
+        .count();
+    assert_eq!(n_secrets, 1);
+    Ok(())
+}

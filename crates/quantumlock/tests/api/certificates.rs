@@ -245,3 +245,22 @@ fn check_key_files(dir: &Path, app: &TestApp) -> TestResult {
     assert_eq!(n_secrets, 1);
     Ok(())
 }
+
+/// A key manifest named in configuration must exist: nothing is generated in its place.
+#[test]
+fn a_missing_configured_key_manifest_stops_the_server() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let missing = dir.path().join("nowhere").join("manifest.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_quantumlock"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url"])
+        .arg(dir.path().join("q.db"))
+        .arg("--signing-keys")
+        .arg(&missing)
+        .env_remove("QUANTUMLOCK_DATA_DIR")
+        .output()?;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot read key manifest"), "{stderr}");
+    assert!(!missing.exists() && !dir.path().join("nowhere").exists());
+    Ok(())
+}

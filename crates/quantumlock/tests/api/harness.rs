@@ -92,7 +92,7 @@ fn server_of(url: &str) -> &str {
 pub struct TestDatabase {
     pub url: String,
     backend: Backend,
-    _dir: Option<tempfile::TempDir>,
+    workdir: Option<tempfile::TempDir>,
     postgres_name: Option<String>,
 }
 
@@ -105,18 +105,20 @@ impl TestDatabase {
                 Ok(Arc::new(TestDatabase {
                     url: path.to_string_lossy().into_owned(),
                     backend,
-                    _dir: Some(dir),
+                    workdir: Some(dir),
                     postgres_name: None,
                 }))
             }
             Backend::Postgres => {
                 let name = format!("ql_test_{}", random_suffix());
+                // The server's working directory, where it keeps its signing keys.
+                let dir = tempfile::tempdir()?;
                 let mut admin = PgConnection::establish(&postgres_admin_url())?;
                 admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
                 Ok(Arc::new(TestDatabase {
                     url: database_url_for(&postgres_admin_url(), &name),
                     backend,
-                    _dir: None,
+                    workdir: Some(dir),
                     postgres_name: Some(name),
                 }))
             }
@@ -132,7 +134,7 @@ impl TestDatabase {
         Arc::new(TestDatabase {
             url,
             backend,
-            _dir: None,
+            workdir: None,
             postgres_name: None,
         })
     }
@@ -214,7 +216,7 @@ impl TestApp {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        if let Some(dir) = &database._dir {
+        if let Some(dir) = &database.workdir {
             command.current_dir(dir.path());
         }
         for (key, value) in &env {
