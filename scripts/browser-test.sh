@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser test: headless Chromium (Debian's package, driven by playwright-core pinned in
 # scripts/browser/package-lock.json) opens the Swagger UI at /docs, checks that the operations
-# are listed, runs "Try it out" on GET /health, and saves target/swagger-ui.png.
+# are listed, runs "Try it out" on GET /health, fails on any request to another host (the page is
+# opened as http://quantumlock.test:PORT, not localhost), and saves target/swagger-ui.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/server.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Contract test: schemathesis (pinned, in a virtualenv under target/) runs against a live server
+# Contract test: every example in openapi/openapi.json is checked against its schema, then
+# schemathesis (pinned, in a virtualenv under target/) runs against a live server
 # over the committed openapi/openapi.json, with every check and stateful links, authenticated
 # as a freshly registered vendor. Exits non-zero on any failure.
 #
@@ -16,6 +17,10 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
     "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+
+# Every example in the document must satisfy its own schema (jsonschema_rs comes with
+# schemathesis).
+"$VENV/bin/python" scripts/check-openapi-examples.py openapi/openapi.json
 
 workdir=$(mktemp -d)
 # Limits are raised, not switched off, so the RateLimit-* headers are checked too; the

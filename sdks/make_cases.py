@@ -7,7 +7,8 @@
     python3 make_cases.py rust CASES.json QUANTUMLOCK_BIN
         Runs `quantumlock verify` on every case.
 
-Standard library only. Case format: see python/run_cases.py."""
+Standard library only. Case format: see python/run_cases.py; forge_cases.py adds the cases
+that need payloads the server never issues."""
 
 import base64
 import json
@@ -110,6 +111,24 @@ def base_cases(certificates):
     return cases
 
 
+def other_vendor_cases(url, vendor_id, ours):
+    """Genuine certificates of another free-signup vendor must not pass as ours."""
+    email = f"sdk-other-{os.getpid()}-{time.time_ns()}@example.com"
+    other = call(url, "/api/v1/customers/register",
+                 {"email": email, "company_name": "Other Vendor", "plan": "starter"})
+    theirs = issue(url, other["api_key"], {"plan": "enterprise"}, features=("enterprise",))
+    return [
+        {"name": "another vendor's genuine certificate", "keys": "initial",
+         "certificate": theirs, "expect": "wrong_vendor"},
+        {"name": "another vendor's certificate, checked as that vendor", "keys": "initial",
+         "certificate": theirs, "vendor": other["id"], "expect": "valid"},
+        {"name": "our certificate, checked as another vendor", "keys": "initial",
+         "certificate": ours, "vendor": other["id"], "expect": "wrong_vendor"},
+        {"name": "our certificate, vendor id with a trailing space", "keys": "initial",
+         "certificate": ours, "vendor": vendor_id + " ", "expect": "wrong_vendor"},
+    ]
+
+
 def rotation_cases(url, api_key, binary, data_dir, old):
     keys_cli = [binary, "keys", "--data-dir", data_dir]
     subprocess.run(keys_cli + ["rotate"], check=True, capture_output=True)
@@ -140,13 +159,15 @@ def make(url, out_path, binary=None, data_dir=None):
     certificates = [issue(url, vendor["api_key"], metadata) for metadata in METADATA]
     key_sets = {"initial": call(url, "/api/v1/keys")}
     cases = base_cases(certificates)
+    cases += other_vendor_cases(url, vendor["id"], certificates[0])
     if binary and data_dir:
         more_keys, more_cases = rotation_cases(url, vendor["api_key"], binary, data_dir,
                                                certificates[0])
         key_sets.update(more_keys)
         cases += more_cases
     with open(out_path, "w", encoding="utf-8") as out:
-        json.dump({"key_sets": key_sets, "cases": cases}, out, ensure_ascii=False, indent=1)
+        json.dump({"vendor_id": vendor["id"], "key_sets": key_sets, "cases": cases}, out,
+                  ensure_ascii=False, indent=1)
     print(f"cases: {len(cases)} written to {out_path}")
 
 
@@ -158,14 +179,20 @@ def check_rust(cases_path, binary):
         for name, keys in document["key_sets"].items():
             with open(os.path.join(work, name), "w", encoding="utf-8") as keys_file:
                 json.dump(keys, keys_file)
-        for case in document["cases"]:
-            command = [binary, "verify", "--keys", os.path.join(work, case["keys"])]
+        for index, case in enumerate(document["cases"]):
+            keys_path = os.path.join(work, case["keys"])
+            if "keys_text" in case:
+                keys_path = os.path.join(work, f"case-{index}.json")
+                with open(keys_path, "w", encoding="utf-8") as keys_file:
+                    keys_file.write(case["keys_text"])
+            vendor = case.get("vendor", document["vendor_id"])
+            command = [binary, "verify", "--keys", keys_path, "--vendor", vendor]
             if case.get("now"):
                 command += ["--at", case["now"]]
             # Passed as the argument itself so the exact text, white space included, is checked.
             result = subprocess.run(command + [case["certificate"]], capture_output=True,
                                     check=False)
-            outcome = "valid" if result.returncode == 0 else refused_code(result.stderr)
+            outcome = rust_outcome(result)
             ok = outcome == case["expect"]
             if ok and outcome == "valid" and "metadata" in case:
                 ok = json.loads(result.stdout)["metadata"] == case["metadata"]
@@ -175,12 +202,17 @@ def check_rust(cases_path, binary):
     return 1 if failed else 0
 
 
-def refused_code(stderr):
-    text = stderr.decode(errors="replace")
+def rust_outcome(result):
+    """Exit 0 valid, 1 refused with a code, 2 input error (a bad key set among them)."""
+    text = result.stderr.decode(errors="replace")
     marker = "certificate refused ("
-    if marker not in text:
-        return f"error: {text.strip()}"
-    return text.split(marker, 1)[1].split(")", 1)[0]
+    if result.returncode == 0:
+        return "valid"
+    if result.returncode == 1 and marker in text:
+        return text.split(marker, 1)[1].split(")", 1)[0]
+    if result.returncode == 2 and "is not a usable key set" in text:
+        return "bad_key_set"
+    return f"error (exit {result.returncode}): {text.strip()}"
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ python3 -m venv "$work/venv"
     -r "$here/python/requirements.txt"
 (cd "$here/node" && npm ci --silent --no-audit --no-fund)
 
+echo "== adding edge cases signed by a throwaway key generation"
+PYTHONPATH="$here/python" "$work/venv/bin/python" "$here/forge_cases.py" "$work/cases.json"
+
 status=0
 summaries=()
 run() {
@@ -68,7 +71,8 @@ run env PYTHONPATH="$here/python" "$work/venv/bin/python" "$here/python/run_case
 run node "$here/node/run-cases.mjs" "$work/cases.json"
 
 # The SDK endpoint's example programs in their offline mode, on a genuine and a tampered
-# certificate.
+# certificate and on another vendor's genuine one; then the Python and Node CLIs on a bad key
+# set (a reason and exit 2, no traceback) and on another vendor's certificate (exit 1).
 examples="$root/crates/adapters/src/http/sdk"
 mkdir -p "$work/ex/node_modules"
 ln -s "$here/node" "$work/ex/node_modules/quantumlock-verify"
@@ -79,7 +83,12 @@ cases = {case["name"]: case for case in document["cases"]}
 json.dump(document["key_sets"]["initial"], open(sys.argv[2] + "/keys.json", "w"))
 open(sys.argv[2] + "/good.qlc", "w").write(cases["genuine #0 metadata"]["certificate"] + "\n")
 open(sys.argv[2] + "/bad.qlc", "w").write(cases["payload bit flipped"]["certificate"] + "\n")
+other = cases["another vendor's genuine certificate"]["certificate"]
+open(sys.argv[2] + "/other.qlc", "w").write(other + "\n")
+open(sys.argv[2] + "/vendor", "w").write(document["vendor_id"])
+open(sys.argv[2] + "/badkeys.json", "w").write(cases["key set repeating a field"]["keys_text"])
 PY
+vendor="$(cat "$work/ex/vendor")"
 cp "$examples/validate.mjs" "$work/ex/validate.mjs"
 example_output=()
 example() {
@@ -87,21 +96,44 @@ example() {
     shift 2
     local code=0
     "$@" >"$work/ex/out" 2>&1 || code=$?
-    if [[ "$code" -eq "$expected" ]]; then
+    if [[ "$code" -eq "$expected" ]] && ! grep -q Traceback "$work/ex/out"; then
         example_output+=("example ok   $name: exit $code")
     else
         example_output+=("example FAIL $name: exit $code: $(cat "$work/ex/out")")
     fi
 }
-py=(env PYTHONPATH="$here/python" "$work/venv/bin/python" "$examples/validate.py" --offline)
-example "validate.py --offline genuine" 0 "${py[@]}" "$work/ex/keys.json" "$work/ex/good.qlc"
-example "validate.py --offline tampered" 1 "${py[@]}" "$work/ex/keys.json" "$work/ex/bad.qlc"
-js=(node "$work/ex/validate.mjs" --offline)
-example "validate.mjs --offline genuine" 0 "${js[@]}" "$work/ex/keys.json" "$work/ex/good.qlc"
-example "validate.mjs --offline tampered" 1 "${js[@]}" "$work/ex/keys.json" "$work/ex/bad.qlc"
+py=(env PYTHONPATH="$here/python" QUANTUMLOCK_VENDOR_ID="$vendor" "$work/venv/bin/python"
+    "$examples/validate.py" --offline)
+js=(env QUANTUMLOCK_VENDOR_ID="$vendor" node "$work/ex/validate.mjs" --offline)
+for certificate in good:0 bad:1 other:1; do
+    file="$work/ex/${certificate%:*}.qlc"
+    example "validate.py --offline ${certificate%:*}" "${certificate#*:}" "${py[@]}" \
+        "$work/ex/keys.json" "$file"
+    example "validate.mjs --offline ${certificate%:*}" "${certificate#*:}" "${js[@]}" \
+        "$work/ex/keys.json" "$file"
+done
+example "validate.py without QUANTUMLOCK_VENDOR_ID" 2 env -u QUANTUMLOCK_VENDOR_ID \
+    PYTHONPATH="$here/python" "$work/venv/bin/python" "$examples/validate.py" --offline \
+    "$work/ex/keys.json" "$work/ex/good.qlc"
+pycli=(env PYTHONPATH="$here/python" "$work/venv/bin/python" -m quantumlock_verify)
+jscli=(node "$here/node/cli.mjs")
+for cli in pycli jscli; do
+    declare -n command="$cli"
+    example "$cli genuine" 0 "${command[@]}" --vendor "$vendor" "$work/ex/keys.json" \
+        "$work/ex/good.qlc"
+    example "$cli another vendor" 1 "${command[@]}" --vendor "$vendor" "$work/ex/keys.json" \
+        "$work/ex/other.qlc"
+    example "$cli bad key set" 2 "${command[@]}" --vendor "$vendor" "$work/ex/badkeys.json" \
+        "$work/ex/good.qlc"
+    example "$cli missing certificate" 2 "${command[@]}" --vendor "$vendor" \
+        "$work/ex/keys.json" "$work/ex/missing.qlc"
+    example "$cli without --vendor" 2 "${command[@]}" "$work/ex/keys.json" "$work/ex/good.qlc"
+    unset -n command
+done
+n_examples=${#example_output[@]}
 n_example_failed=$(printf '%s\n' "${example_output[@]}" | grep -c FAIL || true)
 printf '%s\n' "${example_output[@]}"
-summaries+=("examples: $((4 - n_example_failed)) passed, $n_example_failed failed")
+summaries+=("examples: $((n_examples - n_example_failed)) passed, $n_example_failed failed")
 
 passed=0
 failed=0

@@ -1,6 +1,11 @@
 // Offline verification of QuantumLock license certificates: Ed25519 with Node's built-in
 // crypto, ML-DSA-65 (FIPS 204) with @noble/post-quantum. Both signatures must hold; the
 // payload is read only after they do. Format: docs/license-certificate.md.
+//
+// Every vendor's certificates are signed by the same QuantumLock keys: a valid signature
+// proves only that QuantumLock issued the license to *some* vendor. `vendorId` (your own
+// customer id) is therefore required, and another vendor's certificate is refused with
+// `wrong_vendor`.
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
 import { ml_dsa65 } from "@noble/post-quantum/ml-dsa.js";
 
@@ -66,11 +71,61 @@ function b64(text, what) {
 
 function timestamp(text, what) {
   const instant = typeof text === "string" && TIMESTAMP.test(text) ? new Date(text) : null;
-  if (!instant || Number.isNaN(instant.getTime()) ||
+  // Year 0000 parses, but Rust and Python know no year before 0001.
+  if (!instant || Number.isNaN(instant.getTime()) || text.startsWith("0000") ||
       instant.toISOString().replace(".000Z", "Z") !== text) {
     throw malformed(`${what} must be a valid UTC time to the second with a Z`);
   }
   return instant;
+}
+
+/**
+ * Throws `fail(key)` when an object in `text` (already valid JSON) names a key twice:
+ * JSON.parse would silently keep the last one.
+ */
+function refuseRepeatedKeys(text, fail) {
+  const open = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === "\"") {
+      let end = i + 1;
+      while (text[end] !== "\"") end += text[end] === "\\" ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1));
+        const seen = open[open.length - 1];
+        if (seen.has(key)) throw fail(key);
+        seen.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === "{") {
+      open.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      open.push(null);
+    } else if (c === "}" || c === "]") {
+      open.pop();
+    } else if (c === ",") {
+      expectKey = open[open.length - 1] instanceof Set;
+    }
+  }
+}
+
+/** Whether y (the low 255 bits, little-endian) is below p = 2^255 - 19. */
+function canonicalY(encoded) {
+  const y = BigInt(`0x${Buffer.from(encoded).reverse().toString("hex")}`) & ((1n << 255n) - 1n);
+  return y < (1n << 255n) - 19n;
+}
+
+/** Lone surrogates ("\ud800") are not text; the Rust verifier refuses them too. */
+function wellFormedText(value) {
+  if (typeof value === "string") return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(wellFormedText);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).every(([k, v]) => k.isWellFormed() && wellFormedText(v));
+  }
+  return true;
 }
 
 const sameFields = (object, fields) =>
@@ -97,6 +152,7 @@ function loadEntry(entry) {
   if (ed25519.length !== 32 || SMALL_ORDER.has(ed25519.toString("hex"))) {
     throw new Error(`key ${keyId}: Ed25519 key is malformed or weak`);
   }
+  if (!canonicalY(ed25519)) throw new Error(`key ${keyId}: Ed25519 key is not canonical`);
   if (mlDsa.length !== ML_DSA_65_PUBLIC_KEY_BYTES) {
     throw new Error(`key ${keyId}: ML-DSA-65 key must be 1952 bytes`);
   }
@@ -113,8 +169,10 @@ export class KeySet {
     this.generations = generations;
   }
 
+  /** Throws an Error (SyntaxError included) for anything but a valid key set. */
   static fromJson(text) {
     const document = JSON.parse(text);
+    refuseRepeatedKeys(text, (key) => new Error(`key set repeats the field ${key}`));
     if (!sameFields(document, ["keys"]) || !Array.isArray(document.keys)) {
       throw new Error("key set must be an object with exactly one field, keys");
     }
@@ -170,8 +228,12 @@ function checkSignatures(keys, certificate) {
 function parsePayload(keyId, payload) {
   let license;
   try {
-    license = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
+    // ignoreBOM keeps a leading byte order mark, so that JSON.parse refuses it as Rust does.
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(payload);
+    license = JSON.parse(text);
+    refuseRepeatedKeys(text, (key) => malformed(`payload repeats the field ${key}`));
   } catch (error) {
+    if (error instanceof VerifyError) throw error;
     throw malformed(`payload is not JSON: ${error.message}`);
   }
   if (!sameFields(license, PAYLOAD_FIELDS)) {
@@ -181,23 +243,42 @@ function parsePayload(keyId, payload) {
   const wellTyped = text.every((f) => typeof license[f] === "string") &&
     Array.isArray(license.features) && license.features.every((f) => typeof f === "string") &&
     sameFields(license.metadata, Object.keys(license.metadata ?? {})) &&
-    typeof license.quantum_fidelity === "number";
+    Number.isFinite(license.quantum_fidelity);
   if (!wellTyped) throw malformed("a payload field has the wrong type");
   if (license.key_id !== keyId) throw malformed("payload names a different key id");
+  if (!wellFormedText(license)) throw malformed("payload holds a lone surrogate");
   const issuedAt = timestamp(license.issued_at, "issued_at");
   const expiresAt = timestamp(license.expires_at, "expires_at");
   if (expiresAt <= issuedAt) throw malformed("expires_at is not after issued_at");
   return { license, issuedAt, expiresAt };
 }
 
+function checkOptions(vendorId, now, leewaySeconds) {
+  if (typeof vendorId !== "string" || vendorId === "") {
+    throw new TypeError("options.vendorId must be your QuantumLock customer id (cust_...)");
+  }
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new TypeError("options.now must be a valid Date");
+  }
+  if (!Number.isSafeInteger(leewaySeconds) || leewaySeconds < 0 || leewaySeconds > 2 ** 32 - 1) {
+    throw new RangeError("options.leewaySeconds must be a whole number of seconds, 0 to 2^32-1");
+  }
+}
+
 /**
- * Returns the license when the certificate holds at `now` (default: the current time), or
- * throws VerifyError.
+ * Returns the license when the certificate holds at `now` (default: the current time) and
+ * was issued to `vendorId` (required: your own customer id, `cust_...`), or throws
+ * VerifyError. Throws TypeError or RangeError for unusable options.
  */
 export function verify(keys, certificate, options = {}) {
-  const { now = new Date(), leewaySeconds = DEFAULT_LEEWAY_SECONDS } = options;
+  const { vendorId, now = new Date(), leewaySeconds = DEFAULT_LEEWAY_SECONDS } = options;
+  checkOptions(vendorId, now, leewaySeconds);
   const { keyId, payload } = checkSignatures(keys, certificate);
   const { license, issuedAt, expiresAt } = parsePayload(keyId, payload);
+  if (license.customer_id !== vendorId) {
+    throw new VerifyError("wrong_vendor", `the license was issued by vendor ` +
+      `${license.customer_id}, not by the expected vendor`);
+  }
   if (now.getTime() + leewaySeconds * 1000 < issuedAt.getTime()) {
     throw new VerifyError("not_yet_valid", `the license is not valid before ${license.issued_at}`);
   }

@@ -57,7 +57,9 @@ pub fn expiry(issued_at: DateTime<Utc>, days: u16) -> DateTime<Utc> {
 
 /// Whole days left until `expires_at`, rounded up; 0 once expired.
 pub fn days_remaining(now: DateTime<Utc>, expires_at: DateTime<Utc>) -> u32 {
-    let seconds_left = (expires_at - now).num_seconds();
+    let left = expires_at - now;
+    // num_seconds truncates: a license with half a second to go still has a (last) day.
+    let seconds_left = left.num_seconds() + i64::from(left.subsec_nanos() > 0);
     if seconds_left <= 0 {
         return 0;
     }
@@ -127,7 +129,17 @@ mod tests {
         assert_eq!(days_remaining(at("2025-12-14T10:35:01Z"), expires), 365);
         assert_eq!(days_remaining(at("2026-12-13T10:35:00Z"), expires), 1);
         assert_eq!(days_remaining(at("2026-12-14T10:34:59Z"), expires), 1);
+        let last_instant = expires - TimeDelta::milliseconds(500);
+        assert_eq!(days_remaining(last_instant, expires), 1);
+        assert_eq!(
+            days_remaining(expires - TimeDelta::nanoseconds(1), expires),
+            1
+        );
         assert_eq!(days_remaining(expires, expires), 0);
+        assert_eq!(
+            days_remaining(expires + TimeDelta::milliseconds(500), expires),
+            0
+        );
         assert_eq!(days_remaining(at("2030-01-01T00:00:00Z"), expires), 0);
     }
 

@@ -32,7 +32,7 @@ pub enum QasmError {
         message: String,
     },
     /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -77,7 +77,7 @@ pub fn simulate_file(
     path: &Path,
     noise: Option<(f64, f64)>,
 ) -> Result<serde_json::Value, QasmError> {
-    let source = std::fs::read_to_string(path).map_err(|source| QasmError::Io {
+    let source = read_bounded(path).map_err(|source| QasmError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -89,6 +89,27 @@ pub fn simulate_file(
         }
     });
     simulate_with_base(&source, base, noise)
+}
+
+/// The largest program or include file read, so that `/dev/zero` or a huge file fails
+/// cleanly instead of exhausting memory.
+pub const MAX_SOURCE_BYTES: u64 = 1 << 20;
+
+/// Reads a source file of at most [`MAX_SOURCE_BYTES`].
+pub(crate) fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("file is larger than {MAX_SOURCE_BYTES} bytes"),
+        ));
+    }
+    Ok(text)
 }
 
 fn simulate_with_base(

@@ -129,7 +129,7 @@ fn resolve_include(
     let text = if path == Path::new("qelib1.inc") {
         Ok(QELIB1.to_string())
     } else if let Some(dir) = base {
-        std::fs::read_to_string(dir.join(path))
+        crate::read_bounded(&dir.join(path))
     } else {
         let reason = "only qelib1.inc can be included from source text";
         return FileResult::Error(reason.into());

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use adapters::http::rate_limit::{AddressRate, RateLimitConfig, TrustedProxies};
-use adapters::storage::StorageConfig;
+use adapters::storage::{StorageConfig, UnsupportedUrl};
 use domain::{PlanCatalog, PlanLimits};
 
 /// `quantumlock serve` options. Every flag can also come from the environment variable named
@@ -105,15 +105,17 @@ fn parse_triple(text: &str) -> Result<(u32, u32, u32), String> {
 }
 
 impl ServeArgs {
-    pub fn storage(&self) -> StorageConfig {
-        let mut storage = StorageConfig::for_url(&self.database_url);
+    /// # Errors
+    /// When `--database-url` names no supported backend.
+    pub fn storage(&self) -> Result<StorageConfig, UnsupportedUrl> {
+        let mut storage = StorageConfig::for_url(&self.database_url)?;
         if let Some(pool_size) = self.db_pool_size {
             storage.pool_size = pool_size.max(1);
         }
         storage.checkout_timeout = Duration::from_millis(self.db_checkout_timeout_ms.max(1));
         storage.statement_timeout = Duration::from_millis(self.db_statement_timeout_ms.max(1));
         storage.busy_timeout = storage.statement_timeout;
-        storage
+        Ok(storage)
     }
 
     pub fn plans(&self) -> PlanCatalog {

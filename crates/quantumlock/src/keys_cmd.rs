@@ -11,11 +11,16 @@ use chrono::Utc;
 pub struct KeyDirArgs {
     /// Directory for state this instance keeps on disk; the signing keys go in its `keys/`
     /// subdirectory, created (mode 0700) with a first key generation when missing.
-    #[arg(long, env = "QUANTUMLOCK_DATA_DIR", default_value = "quantumlock-data")]
+    #[arg(
+        long,
+        env = "QUANTUMLOCK_DATA_DIR",
+        default_value = "quantumlock-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// A key manifest to use instead of `<data-dir>/keys/manifest.json`; it must exist.
-    #[arg(long, env = "QUANTUMLOCK_SIGNING_KEYS")]
+    #[arg(long, env = "QUANTUMLOCK_SIGNING_KEYS", global = true)]
     pub signing_keys: Option<PathBuf>,
 }
 

@@ -47,15 +47,7 @@ struct SimulateArgs {
 }
 
 fn parse_noise(text: &str) -> Result<(f64, f64), String> {
-    let (p1, p2) = text.split_once(',').ok_or("expected P1,P2")?;
-    let parse = |p: &str| {
-        p.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|p| (0.0..=1.0).contains(p))
-            .ok_or_else(|| format!("{p:?} is not a probability in [0, 1]"))
-    };
-    Ok((parse(p1)?, parse(p2)?))
+    qasm::parse_noise(text).map_err(|error| error.to_string())
 }
 
 fn main() -> ExitCode {
@@ -64,7 +56,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Simulate(args) => simulate(&args),
         Command::Keys(args) => keys_cmd::run(&args),
-        Command::Verify(args) => verify_cmd::run(&args),
+        // Distinguishes a refused certificate from bad input in its exit status.
+        Command::Verify(args) => return verify_cmd::run(&args),
         Command::Openapi => print_openapi(),
     };
     match outcome {

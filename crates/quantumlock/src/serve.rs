@@ -16,7 +16,10 @@ use crate::config::ServeArgs;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging();
-    let storage = args.storage();
+    let storage = args.storage()?;
+    // Claim the address before touching the database, so a wrong --bind changes nothing.
+    let listener =
+        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let database = Database::open(&storage)?;
     let quantum_ready = match quantum::self_check() {
         Ok(()) => true,
@@ -40,8 +43,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         database,
         quantum_ready,
     };
-    let listener =
-        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
     let config = ServerConfig {
         workers: args.workers(),

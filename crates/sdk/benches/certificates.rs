@@ -68,7 +68,11 @@ fn certificates<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     group.bench_function("verify (both signatures + payload)", |b| {
         b.iter(|| {
             idx = (idx + 1) % N_LICENSES;
-            verifier.verify(std::hint::black_box(&certificates[idx]), now)
+            verifier.verify(
+                std::hint::black_box(&certificates[idx]),
+                "cust_k3v9x2m7q4w8",
+                now,
+            )
         })
     });
     group.finish();

@@ -148,6 +148,13 @@ impl PublicKeySet {
     }
 }
 
+/// Whether the y coordinate (the low 255 bits, little-endian) is below p = 2^255 - 19: only
+/// then is the encoding the one spelling of its point, as every verifier requires.
+fn is_canonical_y(bytes: &[u8; 32]) -> bool {
+    let [low, middle @ .., high] = bytes;
+    !(high & 0x7f == 0x7f && middle.iter().all(|b| *b == 0xff) && *low >= 0xed)
+}
+
 fn decode_entry(entry: &PublicKeyEntry) -> Result<Generation, FormatError> {
     check_key_id(&entry.key_id)?;
     if entry.algorithms != ALGORITHMS {
@@ -159,6 +166,11 @@ fn decode_entry(entry: &PublicKeyEntry) -> Result<Generation, FormatError> {
     let ed25519_bytes: [u8; 32] = base64url::decode("Ed25519 key", &entry.ed25519_public_key)?
         .try_into()
         .map_err(|_| FormatError::new("Ed25519 key must be 32 bytes"))?;
+    if !is_canonical_y(&ed25519_bytes) {
+        return Err(FormatError::new(
+            "Ed25519 key is not canonically encoded (y >= 2^255 - 19)",
+        ));
+    }
     let ed25519 = Ed25519Key::from_bytes(&ed25519_bytes)
         .map_err(|_| FormatError::new("Ed25519 key is not a curve point"))?;
     if ed25519.is_weak() {
@@ -175,4 +187,24 @@ fn decode_entry(entry: &PublicKeyEntry) -> Result<Generation, FormatError> {
         ed25519,
         ml_dsa_65: MlDsaKey::decode(&encoded),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_canonical_y;
+
+    #[test]
+    fn only_y_below_p_is_canonical() {
+        let mut p = [0xff; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        assert!(!is_canonical_y(&p));
+        p[31] = 0xff;
+        assert!(!is_canonical_y(&p), "the sign bit does not matter");
+        p[0] = 0xec;
+        assert!(is_canonical_y(&p));
+        p[0] = 0xff;
+        assert!(!is_canonical_y(&p));
+        assert!(is_canonical_y(&[0; 32]));
+    }
 }

@@ -5,6 +5,7 @@ mod certificate;
 mod issue;
 mod keys;
 mod payload;
+mod strict_json;
 mod verify;
 
 pub use base64url::{decode as decode_base64url, encode as encode_base64url};

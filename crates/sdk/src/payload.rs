@@ -1,6 +1,6 @@
 //! The license as a certificate carries it: the canonical payload both signatures cover.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -45,6 +45,7 @@ impl LicensePayload {
     /// # Errors
     /// [`FormatError`] on anything but a well-formed payload.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
+        crate::strict_json::refuse_repeated_keys(bytes)?;
         let payload: LicensePayload = serde_json::from_slice(bytes)
             .map_err(|error| FormatError::new(format!("payload is not valid: {error}")))?;
         let issued_at = canonical_timestamp("issued_at", &payload.issued_at)?;
@@ -74,7 +75,8 @@ impl LicensePayload {
     }
 }
 
-/// Parses `2025-12-14T10:30:00Z` and nothing else: UTC, `Z`, whole seconds.
+/// Parses `2025-12-14T10:30:00Z` and nothing else: UTC, `Z`, whole seconds, years 0001 to
+/// 9999, no leap second (the Python and Node verifiers cannot represent one).
 ///
 /// # Errors
 /// [`FormatError`] naming `field` for any other spelling.
@@ -82,6 +84,12 @@ pub fn canonical_timestamp(field: &str, text: &str) -> Result<DateTime<Utc>, For
     let parsed = DateTime::parse_from_rfc3339(text)
         .map(|instant| instant.with_timezone(&Utc))
         .map_err(|error| FormatError::new(format!("{field} is not RFC 3339: {error}")))?;
+    let leap_second = parsed.timestamp_subsec_nanos() >= 1_000_000_000;
+    if leap_second || parsed.year() < 1 {
+        return Err(FormatError::new(format!(
+            "{field} must be a time of years 0001 to 9999 without a leap second"
+        )));
+    }
     if parsed.to_rfc3339_opts(SecondsFormat::Secs, true) != text {
         return Err(FormatError::new(format!(
             "{field} must be UTC to the second with a Z, like 2025-12-14T10:30:00Z"
@@ -133,12 +141,31 @@ pub(crate) mod tests {
             "2025-12-14T10:35:00+00:00",
             "2025-12-14T10:35:00.5Z",
             "2025-12-14",
+            "2016-12-31T23:59:60Z",
+            "0000-01-01T00:00:00Z",
+            "２０２５-12-14T10:35:00Z",
         ] {
             let mut payload = sample();
             payload.issued_at = stamp.to_owned();
             let bytes = payload.to_bytes().unwrap_or_default();
             assert!(LicensePayload::from_bytes(&bytes).is_err(), "{stamp}");
         }
+    }
+
+    #[test]
+    fn refuses_repeated_metadata_keys() {
+        let bytes = sample().to_bytes().unwrap_or_default();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let repeated = text.replacen(r#""metadata":{"#, r#""metadata":{"max_users":1,"#, 1);
+        assert!(LicensePayload::from_bytes(repeated.as_bytes()).is_err());
+        let nested = text.replacen(r#""metadata":{"#, r#""metadata":{"n":{"a":1,"a":2},"#, 1);
+        assert!(LicensePayload::from_bytes(nested.as_bytes()).is_err());
+        let distinct = text.replacen(
+            r#""metadata":{"#,
+            r#""metadata":{"n":[{"a":1},{"a":2}],"#,
+            1,
+        );
+        assert!(LicensePayload::from_bytes(distinct.as_bytes()).is_ok());
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub enum VerifyError {
     Expired(String),
     #[error("the license is not valid before {0}")]
     NotYetValid(String),
+    /// Genuine, but issued by another vendor (its `customer_id` is carried here).
+    #[error("the license was issued by vendor {0}, not by the expected vendor")]
+    WrongVendor(String),
 }
 
 impl VerifyError {
@@ -42,6 +45,7 @@ impl VerifyError {
             VerifyError::BadPostQuantumSignature => "bad_post_quantum_signature",
             VerifyError::Expired(_) => "expired",
             VerifyError::NotYetValid(_) => "not_yet_valid",
+            VerifyError::WrongVendor(_) => "wrong_vendor",
         }
     }
 }
@@ -71,13 +75,27 @@ impl Verifier {
         &self.keys
     }
 
-    /// Checks the certificate completely as of `now`.
+    /// Checks the certificate completely as of `now`, and that `vendor_id` (your own
+    /// QuantumLock customer id, `cust_...`) issued it.
+    ///
+    /// Every vendor's certificates carry the same QuantumLock signatures, so the signatures
+    /// alone only prove that *some* vendor issued the license; the vendor check is what keeps
+    /// another vendor's licenses out of your software.
     ///
     /// # Errors
     /// The first reason the certificate does not hold, in the order: shape, key, Ed25519,
-    /// ML-DSA-65, payload, validity period.
-    pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<LicensePayload, VerifyError> {
-        let payload = self.verify_signatures(text)?;
+    /// ML-DSA-65, payload, vendor, validity period.
+    pub fn verify(
+        &self,
+        text: &str,
+        vendor_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LicensePayload, VerifyError> {
+        let payload = self.verify_signatures_any_vendor(text)?;
+        // Not secret, so a plain comparison is fine.
+        if payload.customer_id != vendor_id {
+            return Err(VerifyError::WrongVendor(payload.customer_id));
+        }
         let malformed = |error: crate::FormatError| VerifyError::Malformed(error.0);
         if now + self.leeway < payload.issued_at().map_err(malformed)? {
             return Err(VerifyError::NotYetValid(payload.issued_at));
@@ -88,12 +106,14 @@ impl Verifier {
         Ok(payload)
     }
 
-    /// Checks shape, key and both signatures, then reads the payload; ignores time. The
-    /// server uses this and takes the license's current state from its database.
+    /// Checks shape, key and both signatures, then reads the payload; ignores time and
+    /// **accepts every vendor's certificates**. Only for the QuantumLock server, which serves
+    /// all vendors and takes the license's current state from its database; vendor software
+    /// uses [`Verifier::verify`].
     ///
     /// # Errors
     /// As [`Verifier::verify`], without the validity-period reasons.
-    pub fn verify_signatures(&self, text: &str) -> Result<LicensePayload, VerifyError> {
+    pub fn verify_signatures_any_vendor(&self, text: &str) -> Result<LicensePayload, VerifyError> {
         let certificate =
             Certificate::parse(text).map_err(|error| VerifyError::Malformed(error.0))?;
         let key_id = &certificate.key_id;

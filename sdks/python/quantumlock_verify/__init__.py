@@ -5,12 +5,17 @@ signatures cover ``SIGNING_PREFIX + payload`` and both must hold. See
 docs/license-certificate.md in the QuantumLock repository.
 
     keys = KeySet.from_json(open("keys.json").read())   # saved GET /api/v1/keys
-    license = verify(keys, certificate)                  # dict, or raises VerifyError
+    license = verify(keys, certificate, vendor_id="cust_...")  # dict, or raises VerifyError
+
+Every vendor's certificates are signed by the same QuantumLock keys: a valid signature proves
+only that QuantumLock issued the license to *some* vendor. ``vendor_id`` (your own customer
+id) is therefore required, and another vendor's certificate is refused with ``wrong_vendor``.
 """
 
 import base64
 import hashlib
 import json
+import math
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -53,7 +58,8 @@ SMALL_ORDER = frozenset(bytes.fromhex(h) for h in (
 ))
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+# ASCII digits only: \d would also match other scripts' digits, which strptime accepts.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 class VerifyError(Exception):
@@ -100,10 +106,14 @@ class KeySet:
 
     @classmethod
     def from_json(cls, text):
-        document = json.loads(text)
+        """Raises ValueError (json.JSONDecodeError included) for anything but a valid set."""
+        document = json.loads(text, object_pairs_hook=_refuse_repeats_in_keys,
+                              parse_constant=_refuse_constant_in_keys)
         if not isinstance(document, dict) or set(document) != {"keys"}:
             raise ValueError("key set must be an object with exactly one field, keys")
         generations = {}
+        if not isinstance(document["keys"], list):
+            raise ValueError("keys must be a list")
         for entry in document["keys"]:
             key_id, generation = _load_entry(entry)
             if key_id in generations:
@@ -130,12 +140,30 @@ def _load_entry(entry):
     ml_dsa = _b64(entry["ml_dsa_65_public_key"], "ML-DSA-65 key")
     if len(ed25519) != 32 or ed25519 in SMALL_ORDER:
         raise ValueError(f"key {key_id}: Ed25519 key is malformed or weak")
+    if not _canonical_y(ed25519):
+        raise ValueError(f"key {key_id}: Ed25519 key is not canonically encoded")
     if len(ml_dsa) != ML_DSA_65_PUBLIC_KEY_BYTES:
         raise ValueError(f"key {key_id}: ML-DSA-65 key must be 1952 bytes")
     if derive_key_id(ed25519, ml_dsa) != key_id:
         raise ValueError(f"key {key_id}: key id does not match its keys")
     public = Ed25519PublicKey.from_public_bytes(ed25519)
     return key_id, (entry["status"], public, ml_dsa)
+
+
+def _canonical_y(encoded):
+    """Whether y (the low 255 bits, little-endian) is below p = 2**255 - 19."""
+    return int.from_bytes(encoded, "little") & ((1 << 255) - 1) < 2**255 - 19
+
+
+def _refuse_repeats_in_keys(pairs):
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        raise ValueError("key set repeats a field in one object")
+    return dict(pairs)
+
+
+def _refuse_constant_in_keys(name):
+    raise ValueError(f"key set holds {name}, which JSON does not allow")
 
 
 def _split(certificate):
@@ -200,6 +228,7 @@ def _parse_payload(key_id, payload):
     if not isinstance(license, dict) or set(license) != set(PAYLOAD_FIELDS):
         raise _malformed(f"payload must have exactly the fields {list(PAYLOAD_FIELDS)}")
     _check_types(license)
+    _check_text(license)
     if license["key_id"] != key_id:
         raise _malformed("payload names a different key id than the certificate")
     issued_at = _timestamp(license["issued_at"], "issued_at")
@@ -218,17 +247,50 @@ def _check_types(license):
         and all(isinstance(name, str) for name in license["features"])
         and isinstance(license["metadata"], dict)
         and isinstance(fidelity, (int, float)) and not isinstance(fidelity, bool)
+        and math.isfinite(fidelity)
     )
     if not well_typed:
         raise _malformed("a payload field has the wrong type")
 
 
-def verify(keys, certificate, now=None, leeway_seconds=DEFAULT_LEEWAY_SECONDS):
+def _check_text(value):
+    """Refuses lone surrogates (JSON's "\\ud800"): they are not Unicode text, cannot be
+    encoded or printed, and the Rust verifier refuses them."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _malformed("payload holds a lone surrogate, which is not text") from None
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            _check_text(name)
+            _check_text(item)
+
+
+def _check_options(vendor_id, now, leeway_seconds):
+    if not isinstance(vendor_id, str) or not vendor_id:
+        raise TypeError("vendor_id must be your QuantumLock customer id (cust_...)")
+    if now is not None and (not isinstance(now, datetime) or now.utcoffset() is None):
+        raise TypeError("now must be a timezone-aware datetime")
+    if (not isinstance(leeway_seconds, int) or isinstance(leeway_seconds, bool)
+            or not 0 <= leeway_seconds <= 2**32 - 1):
+        raise ValueError("leeway_seconds must be a whole number of seconds, 0 to 2**32 - 1")
+
+
+def verify(keys, certificate, *, vendor_id, now=None, leeway_seconds=DEFAULT_LEEWAY_SECONDS):
     """Returns the license (a dict) when the certificate holds at ``now`` (default: the
-    current time), or raises VerifyError. The payload is read only after both signatures
-    verify."""
+    current time) and was issued to ``vendor_id`` (your own customer id, ``cust_...``), or
+    raises VerifyError. The payload is read only after both signatures verify. Raises
+    TypeError or ValueError for unusable options."""
+    _check_options(vendor_id, now, leeway_seconds)
     key_id, payload = _check_signatures(keys, certificate)
     license, issued_at, expires_at = _parse_payload(key_id, payload)
+    if license["customer_id"] != vendor_id:
+        raise VerifyError("wrong_vendor", f"the license was issued by vendor "
+                          f"{license['customer_id']}, not by the expected vendor")
     now = now or datetime.now(timezone.utc)
     if now + timedelta(seconds=leeway_seconds) < issued_at:
         raise VerifyError("not_yet_valid",

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::Vendor;
+use super::extract::VendorJson;
 use super::schemas::{
     self, CustomerIdText, EndCustomerIdText, FeatureList, LicenseKeyText, QuantumSignatureText,
     Timestamp,
@@ -41,17 +41,17 @@ pub struct GenerateLicenseRequest {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "license_key": "QCOS-ABCD-EFGH-JKMN-PQRS",
-    "customer_id": "cust_abc123xyz",
+    "license_key": "QCOS-8WWD-35TH-JN6N-MZU5",
+    "customer_id": "cust_50ovyfloynsol5we8a6m",
     "end_customer_id": "customer-123",
     "features": ["premium", "api_access", "real_quantum"],
-    "issued_at": "2025-12-14T10:35:00Z",
-    "expires_at": "2026-12-14T10:35:00Z",
-    "quantum_signature": "q1:0.9876|q2:0.9823|q3:0.9901|q4:0.9889",
-    "quantum_fidelity": 0.9386,
-    "generation_time_ms": 0.412,
-    "metadata": {"company": "Acme Corp", "plan": "enterprise", "max_users": 100},
-    "license_certificate": "QLC1.3f9a0c1e5b7d2a64.eyJsaWNlbnNlX2tleSI6...."
+    "issued_at": "2026-12-04T17:58:29Z",
+    "expires_at": "2027-12-04T17:58:29Z",
+    "quantum_signature": "q1:0.9901|q2:0.9941|q3:0.9989|q4:0.9892|q5:0.9881",
+    "quantum_fidelity": 0.9057,
+    "generation_time_ms": 2.681,
+    "metadata": {"company": "Acme Corp", "max_users": 100, "plan": "enterprise"},
+    "license_certificate": schemas::EXAMPLE_CERTIFICATE
 }))]
 pub struct GenerateLicenseResponse {
     #[schema(inline, value_type = LicenseKeyText)]
@@ -132,10 +132,8 @@ impl From<IssuedLicense> for GenerateLicenseResponse {
 )]
 pub async fn generate_license(
     state: web::Data<AppState>,
-    Vendor(vendor): Vendor,
-    body: web::Json<GenerateLicenseRequest>,
+    VendorJson { vendor, body }: VendorJson<GenerateLicenseRequest>,
 ) -> Result<web::Json<GenerateLicenseResponse>, ApiError> {
-    let body = body.into_inner();
     let request = GenerateLicense {
         end_customer_id: body.end_customer_id,
         features: body.features,

@@ -1,5 +1,7 @@
 //! `GET /health`: liveness, database reachability and the simulator's self-check.
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
@@ -8,6 +10,9 @@ use utoipa::ToSchema;
 use super::error::ApiError;
 use super::schemas::{HealthStatus, Timestamp};
 use super::state::AppState;
+
+/// How long the database may take to answer before the service reports itself unhealthy.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -37,7 +42,9 @@ pub struct HealthResponse {
 )]
 pub async fn get_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let database = state.database.clone();
-    let database_up = web::block(move || database.ping()).await?.is_ok();
+    // A stalled (not stopped) database would otherwise hold the probe as long as it stalls.
+    let ping = actix_web::rt::time::timeout(PING_TIMEOUT, web::block(move || database.ping()));
+    let database_up = matches!(ping.await, Ok(Ok(Ok(()))));
     let body = HealthResponse {
         status: if database_up { "healthy" } else { "unhealthy" },
         timestamp: domain::time::rfc3339(Utc::now()),

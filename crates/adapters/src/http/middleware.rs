@@ -1,7 +1,7 @@
 //! Cross-cutting request handling: request ids in logs and headers, and the guarantee that
 //! every error leaves in the JSON envelope.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
-use tracing::{Instrument, debug, info_span};
+use tracing::{Instrument, debug, info_span, warn};
 
 use super::error::{ApiError, ErrorBody};
 
@@ -44,6 +44,39 @@ pub async fn request_id(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(response)
+}
+
+/// No request may take longer than this, whether the client trickles its body or the
+/// database stalls without failing.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Answers 503 when a request outlives [`REQUEST_DEADLINE`]. Work already handed to the
+/// blocking pool finishes on its own; a generate cut off this way may still have been stored,
+/// which is the same ambiguity as a lost response (see docs/known-limitations.md).
+pub async fn deadline(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    match actix_web::rt::time::timeout(REQUEST_DEADLINE, next.call(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            warn!(
+                deadline_s = REQUEST_DEADLINE.as_secs(),
+                "request cut off at its deadline"
+            );
+            // Returned as an error: the request itself now belongs to the abandoned call, and
+            // actix renders the error with ApiError's JSON envelope.
+            let error = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "The request did not complete within {} seconds. Please retry.",
+                    REQUEST_DEADLINE.as_secs()
+                ),
+            )
+            .with_header(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Err(error.into())
+        }
+    }
 }
 
 /// Rewrites any error response not already in our envelope (from actix itself or a library)

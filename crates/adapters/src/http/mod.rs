@@ -23,7 +23,7 @@ use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 pub use error::{ApiError, ErrorBody};
 pub use get_sdk::examples as sdk_examples;
@@ -63,9 +63,13 @@ pub fn serve(
             .configure(routes)
             .service(
                 SwaggerUi::new("/docs/{_:.*}")
-                    .external_url_unchecked("/openapi.json", document.clone()),
+                    .external_url_unchecked("/openapi.json", document.clone())
+                    // The bundled default sends the spec's URL to validator.swagger.io;
+                    // nothing may leave the machine.
+                    .config(Config::from("/openapi.json").validator_url("none")),
             )
             .default_service(web::to(middleware::not_found))
+            .wrap(from_fn(middleware::deadline))
             .wrap(from_fn(middleware::json_errors))
             .wrap(from_fn(middleware::request_id))
     })
@@ -125,11 +129,12 @@ fn routes(config: &mut web::ServiceConfig) {
             web::get().to(get_sdk::get_sdk),
             "GET",
         ))
-        .service(public(
-            "/api/v1/keys",
-            web::get().to(get_keys::get_keys),
-            "GET",
-        ))
+        .service(
+            // A static public document: still limited per address, but its cacheable 200s
+            // carry no per-client headers.
+            public("/api/v1/keys", web::get().to(get_keys::get_keys), "GET")
+                .wrap(from_fn(rate_limit::cacheable)),
+        )
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()
                 .insert_header((header::LOCATION, "/docs/"))

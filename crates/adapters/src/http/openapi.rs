@@ -19,7 +19,9 @@ use super::{
         title = "QuantumLock API",
         description = "Issue and validate software licenses for your customers. Every license \
             carries a quantum fingerprint from a simulated noisy circuit; its security rests \
-            on Ed25519 signatures, not on the fingerprint.",
+            on signatures, not on the fingerprint: each license certificate carries both an \
+            Ed25519 and an ML-DSA-65 (FIPS 204) signature, verifiable offline with the keys \
+            from `GET /api/v1/keys`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(

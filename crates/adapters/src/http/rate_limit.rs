@@ -1,12 +1,14 @@
 //! Request-rate limits: per vendor by plan on authenticated routes, per client address on
-//! public ones, with the `RateLimit-*` headers on every response of a limited route.
+//! public ones and on failed authentications, with the `RateLimit-*` headers on every response
+//! of a limited route.
 
 mod address;
+mod blocked;
 mod keyed;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -19,6 +21,7 @@ use governor::clock::DefaultClock;
 use tracing::{debug, warn};
 
 pub use address::TrustedProxies;
+use blocked::Blocklist;
 use keyed::KeyedLimiter;
 pub use keyed::RateStatus;
 
@@ -69,6 +72,9 @@ struct PlanLimiter {
 pub struct RateLimiters {
     plans: Option<[PlanLimiter; 3]>,
     address: Option<(AddressRate, KeyedLimiter<IpAddr, DefaultClock>)>,
+    /// Addresses whose failed authentications exceeded the address limit, refused on
+    /// authenticated routes before any key lookup until their wait is over.
+    failed_auth: Blocklist<IpAddr>,
     proxies: TrustedProxies,
 }
 
@@ -95,6 +101,7 @@ impl RateLimiters {
         RateLimiters {
             plans,
             address,
+            failed_auth: Blocklist::default(),
             proxies: config.trusted_proxies.clone(),
         }
     }
@@ -136,6 +143,43 @@ impl RateLimiters {
         Some(Charge { status, refusal })
     }
 
+    /// Charges a request that did not authenticate to its client address, and blocks the
+    /// address from authenticated routes while that charge is refused.
+    pub fn charge_failed_auth(&self, request: &HttpRequest) -> Option<Charge> {
+        let charge = self.check_address(request)?;
+        if charge.status.is_limited() {
+            let client = self.proxies.client_of(request);
+            let wait = Duration::from_secs(charge.status.retry_after_secs);
+            self.failed_auth.block(client, Instant::now(), wait);
+        }
+        Some(charge)
+    }
+
+    /// The refusal for an address blocked by [`Self::charge_failed_auth`], decided without
+    /// touching any limiter or the database; `None` lets the request through.
+    pub fn blocked_address(&self, request: &HttpRequest) -> Option<Charge> {
+        let (rate, _) = self.address.as_ref()?;
+        let client = self.proxies.client_of(request);
+        let wait = self.failed_auth.remaining(&client, Instant::now())?;
+        let retry_after_secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+        let refill_secs = u64::from(rate.burst.div_ceil(rate.per_second.max(1)));
+        debug!(client.address = %client, "address blocked after failed authentications");
+        let status = RateStatus {
+            limit: rate.burst.max(1),
+            remaining: 0,
+            reset_secs: retry_after_secs + refill_secs,
+            retry_after_secs,
+        };
+        let refusal = format!(
+            "Too many requests without a valid API key from your address. Retry after {}.",
+            seconds(retry_after_secs)
+        );
+        Some(Charge {
+            status,
+            refusal: Some(refusal),
+        })
+    }
+
     /// Forgets idle keys in every limiter.
     pub fn sweep(&self) {
         for entry in self.plans.iter().flatten() {
@@ -144,6 +188,7 @@ impl RateLimiters {
         if let Some((_, limiter)) = &self.address {
             limiter.sweep();
         }
+        self.failed_auth.sweep(Instant::now());
         debug!(rate_limit.n_keys = self.n_keys(), "rate-limit keys swept");
     }
 
@@ -155,7 +200,7 @@ impl RateLimiters {
             .address
             .as_ref()
             .map_or(0, |(_, limiter)| limiter.n_keys());
-        n_vendors + n_addresses
+        n_vendors + n_addresses + self.failed_auth.len()
     }
 
     /// Sweeps every `interval` on a background thread for as long as the limiters live.
@@ -225,28 +270,32 @@ pub async fn limit_by_address(
 }
 
 /// Middleware of authenticated routes: reports the vendor's standing, which the [`Vendor`]
-/// extractor records after authentication. A request that never authenticated (no or a bad
-/// key, or a body refused first) is charged to its address instead, so keys cannot be guessed
-/// faster than the public limit allows.
+/// extractor records after authentication. A request that did not authenticate (no or a bad
+/// key) is charged to its address instead; once that charge is refused, the address is blocked
+/// until the retry time has passed, and every call it makes to an authenticated route is
+/// refused here, before its key is looked up, valid or not. Keys therefore cannot be tried
+/// faster than the address limit allows; other addresses are unaffected.
 ///
 /// [`Vendor`]: super::extract::Vendor
 pub async fn limit_by_vendor(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let response = next.call(request).await?.map_into_boxed_body();
-    let Some(limiters) = response
-        .request()
-        .app_data::<web::Data<RateLimiters>>()
-        .cloned()
-    else {
-        return Ok(response);
+    let Some(limiters) = request.app_data::<web::Data<RateLimiters>>().cloned() else {
+        return Ok(next.call(request).await?.map_into_boxed_body());
     };
+    if let Some(blocked) = limiters.blocked_address(request.request())
+        && let Some(refusal) = blocked.refusal()
+    {
+        let response = request.into_response(refusal.error_response());
+        return Ok(with_status_headers(response, &blocked.status));
+    }
+    let response = next.call(request).await?.map_into_boxed_body();
     let vendor_status = response.request().extensions().get::<RateStatus>().copied();
     if let Some(status) = vendor_status {
         return Ok(with_status_headers(response, &status));
     }
-    let Some(charge) = limiters.check_address(response.request()) else {
+    let Some(charge) = limiters.charge_failed_auth(response.request()) else {
         return Ok(response);
     };
     let response = match charge.refusal() {
@@ -257,6 +306,24 @@ pub async fn limit_by_vendor(
         None => response,
     };
     Ok(with_status_headers(response, &charge.status))
+}
+
+/// Outer middleware of a route whose successful answers are public and cacheable by shared
+/// caches (`Cache-Control: public`): strips the per-client `RateLimit-*` headers from them, so
+/// a cache cannot hand one client's standing to another. Refusals keep them, and are not
+/// cacheable.
+pub async fn cacheable(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut response = next.call(request).await?.map_into_boxed_body();
+    if response.status().is_success() {
+        let headers = response.headers_mut();
+        for name in [LIMIT, REMAINING, RESET] {
+            headers.remove(name);
+        }
+    }
+    Ok(response)
 }
 
 /// Records the vendor's standing for [`limit_by_vendor`] and refuses a vendor over its rate.

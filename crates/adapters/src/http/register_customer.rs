@@ -36,7 +36,7 @@ pub struct RegisterCustomerRequest {
     "id": "cust_abc123xyz",
     "email": "your-company@example.com",
     "company_name": "Your Company Inc",
-    "api_key": "ql_a1b2c3d4e5f6...",
+    "api_key": super::schemas::EXAMPLE_API_KEY,
     "plan": "professional",
     "monthly_license_limit": 1000,
     "licenses_generated_this_month": 0,

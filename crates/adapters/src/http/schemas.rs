@@ -124,7 +124,7 @@ wire_schema!(
     /// An API key, `ql_` and at least 32 random characters.
     ApiKeyText => string()
         .pattern(Some(r"^ql_[A-Za-z0-9]{32,}$"))
-        .examples(["ql_a1b2c3d4e5f6..."])
+        .examples([EXAMPLE_API_KEY])
 );
 
 wire_schema!(
@@ -146,8 +146,15 @@ wire_schema!(
     /// A license certificate: `QLC1`, the signing key's id and three base64url segments.
     LicenseCertificateText => string()
         .pattern(Some(CERTIFICATE_PATTERN))
-        .examples(["QLC1.3f9a0c1e5b7d2a64.eyJsaWNlbnNlX2tleSI6....."])
+        .examples([EXAMPLE_CERTIFICATE])
 );
+
+/// A made-up API key of the real shape, for examples.
+pub const EXAMPLE_API_KEY: &str = "ql_7Kp2Vx9QmR4tLw8ZsN3bYc6HdJf1GaEu5XoTiWq0Bzk";
+
+/// A certificate the server issued in a scratch run (key generation `4aba716311e5a800`), so
+/// the examples show the real shape and size; it is the one in the generate example.
+pub const EXAMPLE_CERTIFICATE: &str = include_str!("schemas/example-certificate.txt");
 
 const CERTIFICATE_PATTERN: &str = r"^QLC1\.[0-9a-f]{16}(\.[A-Za-z0-9_-]+){3}$";
 

@@ -195,7 +195,9 @@ impl LicenseSigner for FileKeyStore {
     }
 
     fn verify(&self, certificate: &str) -> Result<LicensePayload, VerifyError> {
-        self.current().verifier.verify_signatures(certificate)
+        self.current()
+            .verifier
+            .verify_signatures_any_vendor(certificate)
     }
 
     fn public_keys(&self) -> Result<KeysDocument, SignerError> {

@@ -27,16 +27,44 @@ pub enum DatabaseUrl {
     Postgres(String),
 }
 
+/// A database setting we cannot use. Its message never repeats the setting, which may hold a
+/// password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnsupportedUrl {
+    #[error(
+        "unsupported database URL scheme {0:?}: use postgres://, postgresql://, sqlite:// or a file path"
+    )]
+    Scheme(String),
+    #[error("keyword=value connection strings are not supported: use a postgres:// URL")]
+    KeywordString,
+    #[error("the database URL is empty")]
+    Empty,
+}
+
 impl DatabaseUrl {
-    pub fn parse(url: &str) -> Self {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return DatabaseUrl::Postgres(url.to_owned());
+    /// Schemes compare without regard to case, as URLs define; anything that looks like a URL
+    /// or a libpq connection string but is not one of ours is refused rather than taken for a
+    /// SQLite file name.
+    ///
+    /// # Errors
+    /// [`UnsupportedUrl`] for other schemes, keyword strings and empty settings.
+    pub fn parse(url: &str) -> Result<Self, UnsupportedUrl> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(UnsupportedUrl::Empty);
         }
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
-        DatabaseUrl::Sqlite(path.to_owned())
+        if let Some((scheme, rest)) = url.split_once("://") {
+            return match scheme.to_ascii_lowercase().as_str() {
+                "postgres" | "postgresql" => Ok(DatabaseUrl::Postgres(url.to_owned())),
+                "sqlite" => Ok(DatabaseUrl::Sqlite(rest.to_owned())),
+                _ => Err(UnsupportedUrl::Scheme(scheme.chars().take(20).collect())),
+            };
+        }
+        if url.contains('=') && url.contains(char::is_whitespace) {
+            return Err(UnsupportedUrl::KeywordString);
+        }
+        let path = url.strip_prefix("sqlite:").unwrap_or(url);
+        Ok(DatabaseUrl::Sqlite(path.to_owned()))
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -177,7 +205,7 @@ mod tests {
 
     #[test]
     fn scheme_picks_the_backend() {
-        let sqlite = |path: &str| DatabaseUrl::Sqlite(path.to_owned());
+        let sqlite = |path: &str| Ok(DatabaseUrl::Sqlite(path.to_owned()));
         assert_eq!(
             DatabaseUrl::parse("quantumlock.db"),
             sqlite("quantumlock.db")
@@ -186,14 +214,34 @@ mod tests {
             DatabaseUrl::parse("sqlite:///tmp/a.db"),
             sqlite("/tmp/a.db")
         );
+        assert_eq!(DatabaseUrl::parse("SQLite://a.db"), sqlite("a.db"));
         assert_eq!(DatabaseUrl::parse("sqlite:data/a.db"), sqlite("data/a.db"));
-        let postgres = DatabaseUrl::parse("postgresql://u:secret@db:5432/q");
-        assert_eq!(postgres.backend_name(), "postgres");
+        for url in [
+            "postgresql://u:secret@db:5432/q",
+            "POSTGRES://u:secret@db/q",
+        ] {
+            let postgres = DatabaseUrl::parse(url).map(|url| url.backend_name());
+            assert_eq!(postgres, Ok("postgres"), "{url}");
+        }
+    }
+
+    #[test]
+    fn foreign_settings_are_refused_without_echoing_them() {
+        for url in [
+            "mysql://root:MySecret@db/q",
+            "postgress://u:TypoSecret@db/q",
+            "host=db port=5432 password=DsnSecret dbname=q",
+            "  ",
+        ] {
+            let error = DatabaseUrl::parse(url).map(|_| ()).unwrap_err().to_string();
+            assert!(!error.contains("Secret"), "{error}");
+        }
     }
 
     #[test]
     fn debug_hides_credentials() {
-        let url = DatabaseUrl::parse("postgres://user:hunter2@db.internal:5432/q?sslmode=disable");
+        let url = DatabaseUrl::parse("postgres://user:hunter2@db.internal:5432/q?sslmode=disable")
+            .unwrap();
         let shown = format!("{url:?}");
         assert!(
             !shown.contains("hunter2") && !shown.contains("user"),
@@ -205,7 +253,7 @@ mod tests {
     #[test]
     fn client_timeouts_are_added_unless_given() {
         let settings = ConnectionSettings {
-            url: DatabaseUrl::parse("postgres://h/d"),
+            url: DatabaseUrl::parse("postgres://h/d").unwrap(),
             busy_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_millis(2_500),
             connect_timeout: Duration::from_secs(3),

@@ -17,7 +17,7 @@ use domain::StoreError;
 use tracing::info;
 
 use connection::DbManager;
-pub use connection::{ConnectionSettings, DatabaseUrl, DbConnection};
+pub use connection::{ConnectionSettings, DatabaseUrl, DbConnection, UnsupportedUrl};
 use dialect::WriterQueue;
 use errors::{ConnectErrorLog, pool_error, query_error};
 
@@ -44,20 +44,23 @@ pub struct StorageConfig {
 
 impl StorageConfig {
     /// Defaults suited to the backend the URL names.
-    pub fn for_url(url: &str) -> Self {
-        let url = DatabaseUrl::parse(url);
+    ///
+    /// # Errors
+    /// [`UnsupportedUrl`] when the setting names no backend we support.
+    pub fn for_url(url: &str) -> Result<Self, UnsupportedUrl> {
+        let url = DatabaseUrl::parse(url)?;
         let pool_size = match url {
             DatabaseUrl::Sqlite(_) => 8,
             DatabaseUrl::Postgres(_) => 16,
         };
-        StorageConfig {
+        Ok(StorageConfig {
             url,
             pool_size,
             checkout_timeout: Duration::from_secs(2),
             busy_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(2),
-        }
+        })
     }
 }
 
@@ -85,6 +88,9 @@ impl Database {
     /// When the database cannot be reached or a migration fails.
     pub fn open(config: &StorageConfig) -> anyhow::Result<Self> {
         let backend = config.url.backend_name();
+        if let DatabaseUrl::Sqlite(path) = &config.url {
+            create_private_file(path)?;
+        }
         let manager = DbManager::new(ConnectionSettings {
             url: config.url.clone(),
             busy_timeout: config.busy_timeout,
@@ -177,6 +183,26 @@ impl Database {
             .map(WriterQueue::wait_turn)
             .transpose()?;
         self.run(work)
+    }
+}
+
+/// Creates a new SQLite file readable by its owner only: it holds vendors' e-mail addresses.
+/// SQLite gives its `-wal` and `-shm` files the same mode. An existing file is left as it is.
+fn create_private_file(path: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+
+    if path.is_empty() || path.starts_with(':') || path.starts_with("file:") {
+        return Ok(());
+    }
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+    match created {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(anyhow::Error::new(error).context("cannot create the SQLite file")),
     }
 }
 

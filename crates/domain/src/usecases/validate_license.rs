@@ -149,6 +149,11 @@ fn refusal(error: VerifyError) -> Result<Verdict, InvalidInput> {
         VerifyError::BadPostQuantumSignature => Verdict::BadPostQuantumSignature,
         VerifyError::Expired(_) => Verdict::Expired,
         VerifyError::NotYetValid(_) => Verdict::NotYetValid,
+        // The server verifies for every vendor, so this never arises here.
+        VerifyError::WrongVendor(_) => {
+            let message = "names another vendor than the one expected".to_owned();
+            return Err(InvalidInput::new("license_certificate", message));
+        }
     })
 }
 

@@ -78,7 +78,7 @@ fn every_issued_certificate_verifies_offline(backend: Backend) -> TestResult {
     let keys_file = dir.path().join("keys.json");
     std::fs::write(&keys_file, &keys_json)?;
     for ((body, certificate), metadata) in issued.iter().zip(&metadata) {
-        let license = verifier.verify(certificate, chrono::Utc::now())?;
+        let license = verifier.verify(certificate, &vendor.id, chrono::Utc::now())?;
         assert_eq!(license.license_key, str_field(body, "license_key")?);
         assert_eq!(license.customer_id, vendor.id);
         assert_eq!(Value::Object(license.metadata.clone()), *metadata);
@@ -88,20 +88,15 @@ fn every_issued_certificate_verifies_offline(backend: Backend) -> TestResult {
         );
         assert_eq!(json!(license.quantum_fidelity), body["quantum_fidelity"]);
 
-        let printed = cli_verify(&keys_file, certificate)?;
+        let printed = cli_verify(&keys_file, &vendor.id, certificate)?;
         assert_eq!(printed, serde_json::to_value(&license)?);
     }
     Ok(())
 }
 
-/// Runs `quantumlock verify` and returns the license it prints.
-fn cli_verify(keys_file: &Path, certificate: &str) -> anyhow::Result<Value> {
-    let output = Command::new(env!("CARGO_BIN_EXE_quantumlock"))
-        .arg("verify")
-        .arg("--keys")
-        .arg(keys_file)
-        .arg(certificate)
-        .output()?;
+/// Runs `quantumlock verify` as `vendor` and returns the license it prints.
+fn cli_verify(keys_file: &Path, vendor: &str, certificate: &str) -> anyhow::Result<Value> {
+    let output = cli_verify_output(keys_file, &["--vendor", vendor, certificate])?;
     if !output.status.success() {
         bail!(
             "quantumlock verify failed: {}",
@@ -109,6 +104,53 @@ fn cli_verify(keys_file: &Path, certificate: &str) -> anyhow::Result<Value> {
         );
     }
     Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+fn cli_verify_output(keys_file: &Path, args: &[&str]) -> anyhow::Result<std::process::Output> {
+    Ok(Command::new(env!("CARGO_BIN_EXE_quantumlock"))
+        .arg("verify")
+        .arg("--keys")
+        .arg(keys_file)
+        .args(args)
+        .output()?)
+}
+
+/// A free-signup vendor's genuine certificate must not pass as another vendor's license,
+/// in the library and in the CLI; the CLI tells refusal (1) from bad input (2).
+#[test]
+fn another_vendors_certificate_is_refused_offline() -> TestResult {
+    let app = TestApp::spawn(Backend::Sqlite)?;
+    let victim = app.register("victim@example.com", "starter")?;
+    let attacker = app.register("attacker@example.com", "starter")?;
+    let (_, forged) = issue(&app, &attacker.api_key, json!({"plan": "enterprise"}))?;
+    let (keys_json, key_set) = keys(&app)?;
+    let verdict = Verifier::new(key_set).verify(&forged, &victim.id, chrono::Utc::now());
+    assert_eq!(verdict, Err(VerifyError::WrongVendor(attacker.id.clone())));
+
+    let dir = tempfile::tempdir()?;
+    let keys_file = dir.path().join("keys.json");
+    std::fs::write(&keys_file, &keys_json)?;
+    let refused = cli_verify_output(&keys_file, &["--vendor", &victim.id, &forged])?;
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("certificate refused (wrong_vendor)"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty());
+
+    let anyone = cli_verify_output(&keys_file, &["--any-vendor", &forged])?;
+    assert_eq!(anyone.status.code(), Some(0));
+    let no_vendor = cli_verify_output(&keys_file, &[&forged])?;
+    assert_eq!(no_vendor.status.code(), Some(2), "--vendor is required");
+
+    let missing = dir.path().join("missing.qlc");
+    let missing = missing.to_string_lossy();
+    let unreadable = cli_verify_output(&keys_file, &["--vendor", &victim.id, &missing])?;
+    let stderr = String::from_utf8_lossy(&unreadable.stderr);
+    assert_eq!(unreadable.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read CERT"), "{stderr}");
+    Ok(())
 }
 
 fn validate_accepts_certificates_and_refuses_forgeries(backend: Backend) -> TestResult {
@@ -182,7 +224,11 @@ fn rotation_and_retirement_reach_a_running_server() -> TestResult {
     let statuses: Vec<KeyStatus> = rotated.document().keys.iter().map(|k| k.status).collect();
     assert_eq!(statuses, [KeyStatus::Rotated, KeyStatus::Active]);
     let verifier = Verifier::new(rotated);
-    assert!(verifier.verify(&old, chrono::Utc::now()).is_ok());
+    assert!(
+        verifier
+            .verify(&old, &vendor.id, chrono::Utc::now())
+            .is_ok()
+    );
     assert_eq!(validate_certificate(&app, &old)?["valid"], true);
 
     keys_cli(&data_dir_text, &["retire", &old_key_id])?;
@@ -190,7 +236,7 @@ fn rotation_and_retirement_reach_a_running_server() -> TestResult {
     let refused = validate_certificate(&app, &old)?;
     assert_eq!(refused["reason"], "retired_key");
     let (_, retired) = keys(&app)?;
-    let verdict = Verifier::new(retired).verify(&old, chrono::Utc::now());
+    let verdict = Verifier::new(retired).verify(&old, &vendor.id, chrono::Utc::now());
     assert_eq!(verdict, Err(VerifyError::RetiredKey(old_key_id)));
     assert_eq!(validate_certificate(&app, &new)?["valid"], true);
     let payload = new.split('.').nth(2).context("no payload")?;
@@ -202,10 +248,13 @@ fn rotation_and_retirement_reach_a_running_server() -> TestResult {
     check_key_files(&data_dir.join("keys"), &app)
 }
 
+/// Runs `quantumlock keys ACTION... --data-dir DIR`: the flag after the action, as operators
+/// type it, works as well as before it.
 fn keys_cli(data_dir: &str, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new(env!("CARGO_BIN_EXE_quantumlock"))
-        .args(["keys", "--data-dir", data_dir])
+        .arg("keys")
         .args(args)
+        .args(["--data-dir", data_dir])
         .output()?;
     if !output.status.success() {
         bail!(

@@ -8,7 +8,8 @@ use crate::harness::{Backend, TestApp, TestResult, expect_status, license_reques
 crate::on_both_backends!(
     reference_flow,
     validation_forgives_case_and_white_space,
-    sdk_info
+    metadata_numbers_survive_storage,
+    sdk_info,
 );
 
 fn is_rfc3339_utc_seconds(text: &str) -> bool {
@@ -186,5 +187,27 @@ fn sdk_info(backend: Backend) -> TestResult {
         }
         assert!(str_field(&body, "example")?.contains("/api/v1/licenses/validate"));
     }
+    Ok(())
+}
+
+/// Decimal numbers whose nearest double is hard to find must come back as the same double,
+/// or the stored license no longer reproduces its fingerprint.
+fn metadata_numbers_survive_storage(backend: Backend) -> TestResult {
+    let app = TestApp::spawn(backend)?;
+    let vendor = app.register("a@example.com", "starter")?;
+    let metadata = json!({
+        "tiny": 2.3105490088037702e-07,
+        "small": 7.0e-10,
+        "third": 0.1 + 0.2,
+        "big": 1.7976931348623157e308,
+        "negative": -5e-324,
+        "nested": {"values": [1e-5, 2.718281828459045e-3, 9007199254740993u64]},
+    });
+    let request = json!({"end_customer_id": "c", "features": [], "metadata": metadata});
+    let license = app.generate(&vendor.api_key, &request)?;
+    assert_eq!(license["metadata"], metadata);
+    let valid = app.validate(&str_field(&license, "license_key")?)?;
+    assert_eq!(valid["valid"], true, "{valid}");
+    assert_eq!(valid["metadata"], metadata);
     Ok(())
 }

@@ -8,7 +8,7 @@ crate::on_both_backends!(migrations_go_down_and_up_again);
 
 fn migrations_go_down_and_up_again(backend: Backend) -> TestResult {
     let database = TestDatabase::create(backend)?;
-    check_migrations_reversible(&StorageConfig::for_url(&database.url))?;
+    check_migrations_reversible(&StorageConfig::for_url(&database.url)?)?;
 
     // The schema that came back up is one the server can use.
     let app = TestApp::spawn_on(database, &[])?;

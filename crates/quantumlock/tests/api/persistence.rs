@@ -6,6 +6,18 @@ use crate::harness::{Backend, TestApp, TestResult, expect_status, license_reques
 
 crate::on_both_backends!(data_survives_a_restart);
 
+/// The SQLite file holds vendors' e-mail addresses: only its owner may read it.
+#[test]
+fn sqlite_file_is_private() -> TestResult {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let app = TestApp::spawn(Backend::Sqlite)?;
+    app.register("a@example.com", "starter")?;
+    let mode = std::fs::metadata(&app.database.url)?.permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    Ok(())
+}
+
 fn data_survives_a_restart(backend: Backend) -> TestResult {
     let app = TestApp::spawn(backend)?;
     let vendor = app.register("a@example.com", "starter")?;

@@ -1,15 +1,16 @@
-//! Request-rate limits: per vendor by plan, per client address on public routes, and the
-//! headers that report them. Limits live in the server's memory, not the database, so these
-//! run on SQLite only.
+//! Request-rate limits: per vendor by plan, per client address on public routes and on failed
+//! authentications, the order of authentication and body parsing, and the headers that report
+//! them. Limits live in the server's memory, not the database, so these run on SQLite only.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use reqwest::StatusCode;
-use reqwest::blocking::Response;
+use reqwest::blocking::{Client, Response};
 use serde_json::json;
 
 use crate::harness::{
@@ -233,6 +234,17 @@ fn every_response_of_a_limited_route_reports_the_limit() -> TestResult {
     }
     let me = app.get_authed("/api/v1/customers/me", &vendor.api_key)?;
     assert_eq!(header(&me, "ratelimit-limit"), Some(500));
+    // The key set may sit in shared caches, so its 200 says nothing about one client.
+    let keys = app.get("/api/v1/keys")?;
+    assert_eq!(keys.status(), StatusCode::OK);
+    assert!(
+        keys.headers().get("ratelimit-remaining").is_none(),
+        "{keys:?}"
+    );
+    assert_eq!(
+        keys.headers().get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"public, max-age=300"[..])
+    );
     assert!(
         app.get("/health")?
             .headers()
@@ -249,6 +261,84 @@ fn limits_can_be_switched_off_for_load_tests() -> TestResult {
         let response = validate_from(&app, "192.0.2.1")?;
         assert!(response.headers().get("ratelimit-limit").is_none());
         expect_status(response, StatusCode::OK)?;
+    }
+    Ok(())
+}
+
+/// A client whose connections come from `source`, a loopback address other than the
+/// server's own where needed: two sources are two addresses to the limiter.
+fn client_from(source: &str) -> anyhow::Result<Client> {
+    let source: IpAddr = source.parse()?;
+    Ok(Client::builder()
+        .local_address(source)
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+#[test]
+fn an_address_over_its_failed_authentications_is_refused_before_any_lookup() -> TestResult {
+    let app = spawn(&[])?;
+    let vendor = app.register("a@example.com", "professional")?;
+    let me = app.url("/api/v1/customers/me");
+    let guesser = client_from("127.0.0.2")?;
+    let wrong = format!("ql_{}", "A".repeat(43));
+
+    let mut n_unauthorized = 0;
+    loop {
+        let response = guesser.get(&me).bearer_auth(&wrong).send()?;
+        match response.status() {
+            StatusCode::UNAUTHORIZED if n_unauthorized < 60 => n_unauthorized += 1,
+            StatusCode::TOO_MANY_REQUESTS => break,
+            other => bail!("after {n_unauthorized} bad keys: {other}"),
+        }
+    }
+    // The right key from the same address is refused too: the block is decided before the
+    // key is looked up, so a lucky guess would learn nothing either.
+    let refused = guesser.get(&me).bearer_auth(&vendor.api_key).send()?;
+    assert_eq!(header(&refused, "ratelimit-limit"), Some(40));
+    let retry_after = header(&refused, "retry-after").context("no Retry-After")?;
+    let detail = expect_error(refused, StatusCode::TOO_MANY_REQUESTS)?;
+    assert!(
+        detail.starts_with("Too many requests without a valid API key from your address."),
+        "{detail}"
+    );
+
+    let elsewhere = client_from("127.0.0.1")?;
+    let response = elsewhere.get(&me).bearer_auth(&vendor.api_key).send()?;
+    assert_eq!(header(&response, "ratelimit-limit"), Some(500));
+    expect_status(response, StatusCode::OK)?;
+
+    // The block ends with the wait it announced.
+    thread::sleep(Duration::from_secs(retry_after) + Duration::from_millis(100));
+    let response = guesser.get(&me).bearer_auth(&vendor.api_key).send()?;
+    expect_status(response, StatusCode::OK)?;
+    Ok(())
+}
+
+#[test]
+fn the_key_is_checked_before_the_body_is_read() -> TestResult {
+    let app = spawn(&[])?;
+    let vendor = app.register("a@example.com", "starter")?;
+    let generate = app.url("/api/v1/licenses/generate");
+    let send = |api_key: &str| {
+        app.client()
+            .post(&generate)
+            .bearer_auth(api_key)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+    };
+
+    for _ in 0..20 {
+        let response = send(&format!("ql_{}", "B".repeat(43)))?;
+        assert_eq!(header(&response, "ratelimit-limit"), Some(40));
+        expect_error(response, StatusCode::UNAUTHORIZED)?;
+
+        let response = send(&vendor.api_key)?;
+        // Charged to the vendor's plan (starter: 100 a second), not to the address.
+        assert_eq!(header(&response, "ratelimit-limit"), Some(100));
+        let detail = expect_error(response, StatusCode::BAD_REQUEST)?;
+        assert!(detail.starts_with("Malformed JSON"), "{detail}");
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use anyhow::Context as _;
 use reqwest::StatusCode;
 
 use crate::harness::{Backend, TestApp, TestResult, expect_status, license_request, str_field};
@@ -36,6 +37,8 @@ fn file_name(language: &str) -> &'static str {
     }
 }
 
+/// Each example, run as `vendor`, accepts `vendor`'s license and refuses an unknown key and
+/// another vendor's genuine license.
 #[test]
 fn examples_validate_real_licenses() -> TestResult {
     let app = TestApp::spawn(Backend::Sqlite)?;
@@ -44,22 +47,31 @@ fn examples_validate_real_licenses() -> TestResult {
         &app.generate(&vendor.api_key, &license_request())?,
         "license_key",
     )?;
+    let other = app.register("other@example.com", "starter")?;
+    let other_key = str_field(
+        &app.generate(&other.api_key, &license_request())?,
+        "license_key",
+    )?;
     let dir = tempfile::tempdir()?;
     let mut n_run = 0;
     for language in ["python", "nodejs", "java", "csharp"] {
         let body = expect_status(app.get(&format!("/api/v1/sdk/{language}"))?, StatusCode::OK)?;
         let path = dir.path().join(file_name(language));
         std::fs::write(&path, str_field(&body, "example")?)?;
-        let Some(mut command) = runner(language, &path) else {
-            continue;
-        };
-        let run = |command: &mut Command, license_key: &str| {
-            command
+        let run = |license_key: &str| -> anyhow::Result<Option<std::process::Output>> {
+            let Some(mut command) = runner(language, &path) else {
+                return Ok(None);
+            };
+            let output = command
                 .arg(license_key)
                 .env("QUANTUMLOCK_URL", &app.base_url)
-                .output()
+                .env("QUANTUMLOCK_VENDOR_ID", &vendor.id)
+                .output()?;
+            Ok(Some(output))
         };
-        let output = run(&mut command, &key)?;
+        let Some(output) = run(&key)? else {
+            continue;
+        };
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
             output.status.success(),
@@ -68,15 +80,20 @@ fn examples_validate_real_licenses() -> TestResult {
         );
         assert!(stdout.contains("valid"), "{language}: {stdout}");
 
-        let Some(mut command) = runner(language, &path) else {
-            continue;
-        };
-        let output = run(&mut command, "QCOS-AAAA-BBBB-CCCC-DDDD")?;
+        let unknown = run("QCOS-AAAA-BBBB-CCCC-DDDD")?.context("runner vanished")?;
         assert_eq!(
-            output.status.code(),
+            unknown.status.code(),
             Some(1),
             "{language} must report an unknown key"
         );
+        let foreign = run(&other_key)?.context("runner vanished")?;
+        let stdout = String::from_utf8_lossy(&foreign.stdout);
+        assert_eq!(
+            foreign.status.code(),
+            Some(1),
+            "{language} accepted another vendor's license: {stdout}"
+        );
+        assert!(stdout.contains("wrong_vendor"), "{language}: {stdout}");
         n_run += 1;
     }
     assert!(n_run >= 1, "no example toolchain found");

@@ -30,6 +30,9 @@ fn issue(keys: &SigningKeys) -> String {
         .unwrap_or_else(|error| panic!("{error}"))
 }
 
+/// The vendor of [`sample`].
+const VENDOR: &str = "cust_abc123";
+
 fn now() -> DateTime<Utc> {
     at("2026-01-01T00:00:00Z")
 }
@@ -38,7 +41,7 @@ fn now() -> DateTime<Utc> {
 fn issued_certificates_verify_with_non_ascii_metadata() {
     let active = keys(1);
     let verifier = Verifier::new(key_set(&[(&active, KeyStatus::Active)]));
-    let license = verifier.verify(&issue(&active), now());
+    let license = verifier.verify(&issue(&active), VENDOR, now());
     let Ok(license) = license else {
         panic!("{license:?}")
     };
@@ -55,17 +58,17 @@ fn rotated_keys_verify_and_unknown_or_retired_do_not() {
         (&old, KeyStatus::Rotated),
         (&new, KeyStatus::Active),
     ]));
-    assert!(rotated.verify(&certificate, now()).is_ok());
+    assert!(rotated.verify(&certificate, VENDOR, now()).is_ok());
 
     let retired = Verifier::new(key_set(&[
         (&old, KeyStatus::Retired),
         (&new, KeyStatus::Active),
     ]));
-    let error = retired.verify(&certificate, now());
+    let error = retired.verify(&certificate, VENDOR, now());
     assert_eq!(error, Err(VerifyError::RetiredKey(old.key_id().to_owned())));
 
     let unknown = Verifier::new(key_set(&[(&stranger, KeyStatus::Active)]));
-    let error = unknown.verify(&certificate, now());
+    let error = unknown.verify(&certificate, VENDOR, now());
     assert_eq!(
         error,
         Err(VerifyError::UnknownKeyId(old.key_id().to_owned()))
@@ -85,14 +88,14 @@ fn one_good_signature_is_not_enough() {
         ml_dsa_65_signature: their_ml_dsa,
         ..genuine.clone()
     };
-    let result = verifier.verify(&bad_post_quantum.encode(), now());
+    let result = verifier.verify(&bad_post_quantum.encode(), VENDOR, now());
     assert_eq!(result, Err(VerifyError::BadPostQuantumSignature));
 
     let bad_classical = Certificate {
         ed25519_signature: their_ed25519,
         ..genuine
     };
-    let result = verifier.verify(&bad_classical.encode(), now());
+    let result = verifier.verify(&bad_classical.encode(), VENDOR, now());
     assert_eq!(result, Err(VerifyError::BadClassicalSignature));
 }
 
@@ -101,26 +104,42 @@ fn validity_period_is_enforced() {
     let active = keys(1);
     let verifier = Verifier::new(key_set(&[(&active, KeyStatus::Active)]));
     let certificate = issue(&active);
-    let early = verifier.verify(&certificate, at("2025-12-14T10:29:59Z"));
+    let early = verifier.verify(&certificate, VENDOR, at("2025-12-14T10:29:59Z"));
     assert_eq!(
         early,
         Err(VerifyError::NotYetValid("2025-12-14T10:35:00Z".into()))
     );
     assert!(
         verifier
-            .verify(&certificate, at("2025-12-14T10:30:00Z"))
+            .verify(&certificate, VENDOR, at("2025-12-14T10:30:00Z"))
             .is_ok()
     );
     assert!(
         verifier
-            .verify(&certificate, at("2026-12-14T10:34:59Z"))
+            .verify(&certificate, VENDOR, at("2026-12-14T10:34:59Z"))
             .is_ok()
     );
-    let late = verifier.verify(&certificate, at("2026-12-14T10:35:00Z"));
+    let late = verifier.verify(&certificate, VENDOR, at("2026-12-14T10:35:00Z"));
     assert_eq!(
         late,
         Err(VerifyError::Expired("2026-12-14T10:35:00Z".into()))
     );
+}
+
+#[test]
+fn another_vendors_certificate_is_refused() {
+    let active = keys(1);
+    let verifier = Verifier::new(key_set(&[(&active, KeyStatus::Active)]));
+    let certificate = issue(&active);
+    let result = verifier.verify(&certificate, "cust_other", now());
+    assert_eq!(result, Err(VerifyError::WrongVendor(VENDOR.to_owned())));
+    assert_eq!(result.map_err(|e| e.code()), Err("wrong_vendor"));
+    let prefix = verifier.verify(&certificate, "cust_abc12", now());
+    assert!(
+        prefix.is_err(),
+        "a prefix of the vendor id is another vendor"
+    );
+    assert!(verifier.verify_signatures_any_vendor(&certificate).is_ok());
 }
 
 #[test]
@@ -166,7 +185,7 @@ proptest! {
             1 => flip(&mut certificate.ed25519_signature),
             _ => flip(&mut certificate.ml_dsa_65_signature),
         }
-        let result = verifier.verify(&certificate.encode(), now());
+        let result = verifier.verify(&certificate.encode(), VENDOR, now());
         prop_assert!(result.is_err(), "part {part} accepted after a flip");
         let expected = match part {
             0 | 1 => VerifyError::BadClassicalSignature,
@@ -187,6 +206,6 @@ proptest! {
         let certificate = active.certify(payload.clone())
             .unwrap_or_else(|error| panic!("{error}"));
         payload.key_id = active.key_id().to_owned();
-        prop_assert_eq!(verifier.verify(&certificate, now()), Ok(payload));
+        prop_assert_eq!(verifier.verify(&certificate, VENDOR, now()), Ok(payload));
     }
 }

@@ -1,5 +1,6 @@
 //! The responses every operation shares, added to the document in one place: error statuses
-//! with the `detail` envelope, the rate-limit headers, and links between operations.
+//! with the `detail` envelope, `X-Request-Id`, `Allow` on 405, `WWW-Authenticate` on 401, the
+//! rate-limit headers, and links between operations.
 
 use serde_json::{Value, json};
 use utoipa::Modify;
@@ -14,7 +15,10 @@ use utoipa::openapi::{OpenApi, Ref, RefOr};
 /// Routes without a request-rate limit.
 const UNLIMITED_PATHS: [&str; 1] = ["/health"];
 /// Operations that need no database and so cannot answer 503.
-const WITHOUT_DATABASE: [&str; 1] = ["get_sdk"];
+const WITHOUT_DATABASE: [&str; 2] = ["get_sdk", "get_keys"];
+/// Operations whose successful answer may sit in shared caches, so it carries no per-client
+/// `RateLimit-*` headers (the server strips them; see `rate_limit::cacheable`).
+const SHARED_CACHEABLE: [&str; 1] = ["get_keys"];
 
 /// Adds what the handlers' annotations would otherwise repeat.
 #[derive(Debug)]
@@ -31,13 +35,68 @@ impl Modify for SharedResponses {
                 &mut item.delete,
                 &mut item.patch,
             ];
+            let allow = allowed_methods(&operations);
             for operation in operations.into_iter().flatten() {
                 add_error_responses(operation, limited);
+                insert_method_not_allowed(operation, &allow);
                 if limited {
                     add_rate_limit_headers(operation);
                 }
+                add_common_headers(operation);
                 add_links(operation);
             }
+        }
+    }
+}
+
+/// The methods a path serves, as its 405's `Allow` header lists them.
+fn allowed_methods(operations: &[&mut Option<Operation>; 5]) -> String {
+    let names = ["GET", "PUT", "POST", "DELETE", "PATCH"];
+    let served = names.iter().zip(operations.iter());
+    let served: Vec<&str> = served
+        .filter(|(_, operation)| operation.is_some())
+        .map(|(name, _)| *name)
+        .collect();
+    served.join(", ")
+}
+
+fn insert_method_not_allowed(operation: &mut Operation, allow: &str) {
+    insert_error(
+        operation,
+        "405",
+        "The path exists but not with this method",
+        &format!("Method DELETE is not allowed here; use {allow}."),
+    );
+    if let Some(RefOr::T(response)) = operation.responses.responses.get_mut("405") {
+        let header = HeaderBuilder::new()
+            .schema(string_header())
+            .description(Some(format!("The methods this path serves: {allow}")))
+            .build();
+        response.headers.insert("Allow".to_owned(), header);
+    }
+}
+
+/// `X-Request-Id` on every response, and `WWW-Authenticate` on 401.
+fn add_common_headers(operation: &mut Operation) {
+    for (status, response) in operation.responses.responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        let id = HeaderBuilder::new()
+            .schema(string_header().pattern(Some("^[0-9a-f]{16}$")))
+            .description(Some(
+                "16 hexadecimal digits naming this request in the server log",
+            ))
+            .build();
+        response.headers.insert("X-Request-Id".to_owned(), id);
+        if status == "401" {
+            let challenge = HeaderBuilder::new()
+                .schema(string_header())
+                .description(Some("Always `Bearer`"))
+                .build();
+            response
+                .headers
+                .insert("WWW-Authenticate".to_owned(), challenge);
         }
     }
 }
@@ -74,14 +133,21 @@ fn add_error_responses(operation: &mut Operation, limited: bool) {
     }
     if limited {
         // Vendors are limited by plan; everyone else by address.
-        let detail = if operation.security.is_some() {
-            "Rate limit exceeded: 100 requests per second on the starter plan. \
-             Retry after 1 second."
+        let (description, detail) = if operation.security.is_some() {
+            (
+                "Request-rate limit exceeded, or the client address is blocked for a while \
+                 after too many calls without a valid API key",
+                "Rate limit exceeded: 100 requests per second on the starter plan. \
+                 Retry after 1 second.",
+            )
         } else {
-            "Rate limit exceeded: 20 requests per second from your address. \
-             Retry after 1 second."
+            (
+                "Request-rate limit exceeded",
+                "Rate limit exceeded: 20 requests per second from your address. \
+                 Retry after 1 second.",
+            )
         };
-        insert_error(operation, "429", "Request-rate limit exceeded", detail);
+        insert_error(operation, "429", description, detail);
     }
     if id != "get_health" && !WITHOUT_DATABASE.contains(&id.as_str()) {
         insert_error(
@@ -124,10 +190,15 @@ fn insert_error(operation: &mut Operation, status: &str, description: &str, deta
 }
 
 fn add_rate_limit_headers(operation: &mut Operation) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    let cacheable = SHARED_CACHEABLE.contains(&id.as_str());
     for (status, response) in operation.responses.responses.iter_mut() {
         let RefOr::T(response) = response else {
             continue;
         };
+        if cacheable && status.starts_with('2') {
+            continue;
+        }
         insert_rate_headers(response);
         if status == "429" {
             let retry = seconds_header("Seconds to wait before the next request can pass");
@@ -153,6 +224,10 @@ fn insert_rate_headers(response: &mut Response) {
             .headers
             .insert(name.to_owned(), seconds_header(description));
     }
+}
+
+fn string_header() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
 }
 
 fn seconds_header(description: &str) -> utoipa::openapi::header::Header {
