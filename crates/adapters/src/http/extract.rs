@@ -45,7 +45,9 @@ fn json_error(error: JsonPayloadError) -> ApiError {
         JsonPayloadError::Deserialize(error) => {
             ApiError::bad_request(format!("Malformed JSON: {error}."))
         }
-        other => ApiError::bad_request(format!("Unreadable request body: {other}.")),
+        // Other payload errors (truncated or undecodable bodies) carry driver detail that
+        // means nothing to a client.
+        _ => ApiError::bad_request("The request body could not be read."),
     }
 }
 
@@ -106,11 +108,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for VendorJson<T> {
 }
 
 fn bearer_token(request: &HttpRequest) -> Option<String> {
-    let value = request
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let mut values = request.headers().get_all(header::AUTHORIZATION);
+    let value = values.next()?.to_str().ok()?;
+    // Two credentials are ambiguous; proxies and servers disagree on which one counts.
+    if values.next().is_some() {
+        return None;
+    }
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
@@ -139,5 +142,11 @@ mod tests {
         assert_eq!(token("bearer  ql_abc ").as_deref(), Some("ql_abc"));
         assert_eq!(token("Basic ql_abc"), None);
         assert_eq!(token("ql_abc"), None);
+
+        let twice = TestRequest::default()
+            .append_header((header::AUTHORIZATION, "Bearer ql_a"))
+            .append_header((header::AUTHORIZATION, "Bearer ql_b"))
+            .to_http_request();
+        assert_eq!(bearer_token(&twice), None);
     }
 }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, guard, web};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 pub use error::{ApiError, ErrorBody};
@@ -80,6 +80,12 @@ pub fn serve(
     Ok(server)
 }
 
+/// A GET route that also answers HEAD, as HTTP requires (load balancers probe with HEAD);
+/// actix sends no body on HEAD responses.
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 fn routes(config: &mut web::ServiceConfig) {
     let resource = |path: &str, route: actix_web::Route, allow: &'static str| {
         web::resource(path)
@@ -96,8 +102,8 @@ fn routes(config: &mut web::ServiceConfig) {
     config
         .service(resource(
             "/health",
-            web::get().to(get_health::get_health),
-            "GET",
+            get_or_head().to(get_health::get_health),
+            "GET, HEAD",
         ))
         .service(public(
             "/api/v1/customers/register",
@@ -106,8 +112,8 @@ fn routes(config: &mut web::ServiceConfig) {
         ))
         .service(vendor(
             "/api/v1/customers/me",
-            web::get().to(get_customer::get_customer),
-            "GET",
+            get_or_head().to(get_customer::get_customer),
+            "GET, HEAD",
         ))
         .service(vendor(
             "/api/v1/licenses/generate",
@@ -121,19 +127,23 @@ fn routes(config: &mut web::ServiceConfig) {
         ))
         .service(vendor(
             "/api/v1/stats",
-            web::get().to(get_stats::get_stats),
-            "GET",
+            get_or_head().to(get_stats::get_stats),
+            "GET, HEAD",
         ))
         .service(public(
             "/api/v1/sdk/{language}",
-            web::get().to(get_sdk::get_sdk),
-            "GET",
+            get_or_head().to(get_sdk::get_sdk),
+            "GET, HEAD",
         ))
         .service(
             // A static public document: still limited per address, but its cacheable 200s
             // carry no per-client headers.
-            public("/api/v1/keys", web::get().to(get_keys::get_keys), "GET")
-                .wrap(from_fn(rate_limit::cacheable)),
+            public(
+                "/api/v1/keys",
+                get_or_head().to(get_keys::get_keys),
+                "GET, HEAD",
+            )
+            .wrap(from_fn(rate_limit::cacheable)),
         )
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()

@@ -60,6 +60,13 @@ fn authentication_errors(backend: Backend) -> TestResult {
         for key in [wrong.as_str(), "ql_short", "", "Bearer"] {
             expect_error(app.get_authed(path, key)?, StatusCode::UNAUTHORIZED)?;
         }
+        let twice = app
+            .client()
+            .get(app.url(path))
+            .header("authorization", format!("Bearer {}", vendor.api_key))
+            .header("authorization", format!("Bearer {}", vendor.api_key))
+            .send()?;
+        expect_error(twice, StatusCode::UNAUTHORIZED)?;
         let basic = app
             .client()
             .get(app.url(path))
@@ -150,6 +157,18 @@ fn routing_and_body_errors(backend: Backend) -> TestResult {
     let client = app.client();
     expect_error(app.get("/api/v1/nothing-here")?, StatusCode::NOT_FOUND)?;
     expect_error(app.get("/api/v1/sdk/cobol")?, StatusCode::NOT_FOUND)?;
+
+    let head = client.head(app.url("/health")).send()?;
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.text()?, "", "HEAD answers without a body");
+    let get_only = client.delete(app.url("/api/v1/stats")).send()?;
+    assert_eq!(
+        get_only
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("GET, HEAD")
+    );
 
     let wrong_method = client.delete(app.url("/api/v1/licenses/validate")).send()?;
     assert_eq!(
