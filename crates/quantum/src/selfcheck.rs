@@ -33,7 +33,16 @@ pub enum SelfCheckError {
 }
 
 fn expect_close(case: &'static str, got: f64, expected: f64) -> Result<(), SelfCheckError> {
-    if (got - expected).abs() <= TOLERANCE {
+    expect_within(case, got, expected, TOLERANCE)
+}
+
+fn expect_within(
+    case: &'static str,
+    got: f64,
+    expected: f64,
+    tolerance: f64,
+) -> Result<(), SelfCheckError> {
+    if (got - expected).abs() <= tolerance {
         Ok(())
     } else {
         Err(SelfCheckError::Mismatch {
@@ -116,17 +125,7 @@ fn check_fingerprint() -> Result<(), SelfCheckError> {
     let case = "fingerprint v1 of [0x5a; 32]";
     let got = crate::license_fingerprint(&[0x5a; 32]);
     // Looser than the exact cases: the golden values went through decimal.
-    let close = |got: f64, expected: f64| {
-        if (got - expected).abs() <= 1e-10 {
-            Ok(())
-        } else {
-            Err(SelfCheckError::Mismatch {
-                case,
-                got,
-                expected,
-            })
-        }
-    };
+    let close = |got: f64, expected: f64| expect_within(case, got, expected, 1e-10);
     for (v, want) in got.qubit_values.iter().zip(GOLDEN_QUBITS) {
         close(*v, want)?;
     }
