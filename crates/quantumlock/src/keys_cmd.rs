@@ -73,12 +73,17 @@ pub enum KeysAction {
 }
 
 pub fn run(args: &KeysArgs) -> anyhow::Result<()> {
-    let (manifest, create) = args.location.manifest();
+    let (manifest, _) = args.location.manifest();
+    // A mistyped --data-dir must not quietly start a new key set beside the real one.
+    if !manifest.exists() {
+        anyhow::bail!(
+            "no signing keys at {}: check --data-dir or --signing-keys (the server creates the \
+             first generation on its first start)",
+            manifest.display()
+        );
+    }
     let output = match &args.action {
         KeysAction::Rotate => {
-            if create {
-                adapters::keys::initialize(&manifest, Utc::now())?;
-            }
             let key_id = adapters::keys::rotate(&manifest, Utc::now())?;
             format!("{key_id}\n")
         }

@@ -50,6 +50,13 @@ pub struct VerifyArgs {
 
 /// Prints the license as JSON when the certificate holds, or the reason it does not.
 pub fn run(args: &VerifyArgs) -> ExitCode {
+    if args
+        .vendor
+        .as_deref()
+        .is_some_and(|vendor| vendor.trim().is_empty())
+    {
+        return report("--vendor needs your customer id (cust_...)", INPUT_ERROR);
+    }
     let (keys, certificate) = match read_inputs(args) {
         Ok(inputs) => inputs,
         Err(error) => return report(&format!("{error:#}"), INPUT_ERROR),

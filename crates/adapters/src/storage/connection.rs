@@ -55,7 +55,11 @@ impl DatabaseUrl {
         }
         if let Some((scheme, rest)) = url.split_once("://") {
             return match scheme.to_ascii_lowercase().as_str() {
-                "postgres" | "postgresql" => Ok(DatabaseUrl::Postgres(url.to_owned())),
+                // libpq knows only the lower-case spelling, and echoes whatever it cannot
+                // parse (password included) in its error.
+                "postgres" | "postgresql" => {
+                    Ok(DatabaseUrl::Postgres(format!("postgres://{rest}")))
+                }
                 "sqlite" => Ok(DatabaseUrl::Sqlite(rest.to_owned())),
                 _ => Err(UnsupportedUrl::Scheme(scheme.chars().take(20).collect())),
             };
@@ -220,8 +224,11 @@ mod tests {
             "postgresql://u:secret@db:5432/q",
             "POSTGRES://u:secret@db/q",
         ] {
-            let postgres = DatabaseUrl::parse(url).map(|url| url.backend_name());
-            assert_eq!(postgres, Ok("postgres"), "{url}");
+            let postgres = DatabaseUrl::parse(url);
+            assert!(
+                matches!(&postgres, Ok(DatabaseUrl::Postgres(text)) if text.starts_with("postgres://")),
+                "{url}"
+            );
         }
     }
 

@@ -49,6 +49,9 @@ def verify_offline(keys_path, certificate_path):
 if not VENDOR_ID.startswith("cust_"):
     print("set QUANTUMLOCK_VENDOR_ID to your QuantumLock customer id (cust_...)", file=sys.stderr)
     sys.exit(2)
+if len(sys.argv) not in (2, 4) or (len(sys.argv) == 4 and sys.argv[1] != "--offline"):
+    print(__doc__, file=sys.stderr)
+    sys.exit(2)
 if sys.argv[1] == "--offline":
     result = verify_offline(sys.argv[2], sys.argv[3])
 else:
