@@ -27,13 +27,13 @@ pub enum DatabaseUrl {
     Postgres(String),
 }
 
+const SUPPORTED: &str = "postgres://, postgresql://, sqlite:// or a file path";
+
 /// A database setting we cannot use. Its message never repeats the setting, which may hold a
 /// password.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnsupportedUrl {
-    #[error(
-        "unsupported database URL scheme {0:?}: use postgres://, postgresql://, sqlite:// or a file path"
-    )]
+    #[error("unsupported database URL scheme {0:?}: use {SUPPORTED}")]
     Scheme(String),
     #[error("keyword=value connection strings are not supported: use a postgres:// URL")]
     KeywordString,
@@ -224,11 +224,11 @@ mod tests {
             "postgresql://u:secret@db:5432/q",
             "POSTGRES://u:secret@db/q",
         ] {
-            let postgres = DatabaseUrl::parse(url);
-            assert!(
-                matches!(&postgres, Ok(DatabaseUrl::Postgres(text)) if text.starts_with("postgres://")),
-                "{url}"
-            );
+            let normalized = match DatabaseUrl::parse(url) {
+                Ok(DatabaseUrl::Postgres(text)) => text,
+                other => panic!("{url}: {other:?}"),
+            };
+            assert!(normalized.starts_with("postgres://"), "{url}");
         }
     }
 

@@ -45,7 +45,8 @@ fn concurrent_generates_stop_exactly_at_the_limit(backend: Backend) -> TestResul
             StatusCode::OK => n_ok += 1,
             StatusCode::TOO_MANY_REQUESTS => assert!(
                 body.contains(&format!(
-                    "Monthly license limit reached ({LIMIT}). Please upgrade your plan or wait for next month."
+                    "Monthly license limit reached ({LIMIT}). Please upgrade your plan or wait \
+                     for next month."
                 )),
                 "{body}"
             ),
