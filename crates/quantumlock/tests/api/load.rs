@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use serde_json::Value;
 
-use crate::harness::{TestApp, license_request, str_field};
+use crate::harness::{TestApp, TestDatabase, license_request, str_field};
 
 /// Request-rate limits high enough that only quotas and the database decide the outcome.
 pub const NO_RATE_LIMITS: [(&str, &str); 2] = [
@@ -24,6 +24,23 @@ pub fn shared_data_dir() -> anyhow::Result<(tempfile::TempDir, String)> {
     let dir = tempfile::Builder::new().prefix("ql-data-").tempdir()?;
     let path = dir.path().to_string_lossy().into_owned();
     Ok((dir, path))
+}
+
+/// `n_instances` servers on one database, sharing one signing-key directory, without request
+/// rate limits; the directory lives as long as the returned guard.
+pub fn spawn_instances(
+    database: &Arc<TestDatabase>,
+    n_instances: usize,
+    env: &[(&str, &str)],
+) -> anyhow::Result<(tempfile::TempDir, Vec<TestApp>)> {
+    let (data_dir, data_path) = shared_data_dir()?;
+    let mut env = env.to_vec();
+    env.extend(NO_RATE_LIMITS);
+    env.push(("QUANTUMLOCK_DATA_DIR", &data_path));
+    let apps = (0..n_instances)
+        .map(|_| TestApp::spawn_on(database.clone(), &env))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((data_dir, apps))
 }
 
 /// What one generate request got.

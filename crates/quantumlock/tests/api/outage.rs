@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 
 use crate::cluster::Cluster;
 use crate::harness::{Backend, TestApp, TestDatabase, TestResult, expect_status};
-use crate::load::{Load, NO_RATE_LIMITS, Outcome, issued_keys, shared_data_dir};
+use crate::load::{Load, Outcome, issued_keys, spawn_instances};
 
 const N_CLIENTS: usize = 6;
 const OUTAGE: Duration = Duration::from_secs(3);
@@ -29,18 +29,12 @@ fn instances_fail_fast_during_a_database_outage_and_recover_by_themselves() -> T
         return Ok(());
     };
     let database = TestDatabase::existing(cluster.url(), Backend::Postgres);
-    let mut env = vec![
+    let env = [
         ("QUANTUMLOCK_MONTHLY_LIMITS", "100000,100000,100000"),
         ("QUANTUMLOCK_DB_CHECKOUT_TIMEOUT_MS", "1000"),
         ("QUANTUMLOCK_DB_STATEMENT_TIMEOUT_MS", "2000"),
     ];
-    env.extend(NO_RATE_LIMITS);
-    let (_data_dir, data_path) = shared_data_dir()?;
-    env.push(("QUANTUMLOCK_DATA_DIR", &data_path));
-    let apps = [
-        TestApp::spawn_on(database.clone(), &env)?,
-        TestApp::spawn_on(database, &env)?,
-    ];
+    let (_data_dir, apps) = spawn_instances(&database, 2, &env)?;
     let vendor = apps[0].register("outage@example.com", "starter")?;
     let load = Load::start(
         &[&apps[0], &apps[1]],

@@ -15,7 +15,7 @@ use reqwest::blocking::Client;
 use crate::harness::{
     Backend, TestApp, TestDatabase, TestResult, expect_status, license_request, postgres_available,
 };
-use crate::load::{NO_RATE_LIMITS, Outcome, generate_once, issued_keys, shared_data_dir};
+use crate::load::{Outcome, generate_once, issued_keys, spawn_instances};
 
 const N_INSTANCES: usize = 3;
 const MONTHLY_LIMIT: usize = 60;
@@ -29,19 +29,14 @@ fn concurrent_generates_over_three_instances_take_exactly_the_remaining_quota() 
     }
     let database = TestDatabase::create(Backend::Postgres)?;
     let limits = format!("{MONTHLY_LIMIT},1000,10000");
-    let mut env = vec![
+    let env = [
         ("QUANTUMLOCK_MONTHLY_LIMITS", limits.as_str()),
         // Small pools keep three instances within the server's connection limit, and a
         // generous checkout timeout keeps a busy test machine from turning waits into 503s.
         ("QUANTUMLOCK_DB_POOL_SIZE", "6"),
         ("QUANTUMLOCK_DB_CHECKOUT_TIMEOUT_MS", "20000"),
     ];
-    env.extend(NO_RATE_LIMITS);
-    let (_data_dir, data_path) = shared_data_dir()?;
-    env.push(("QUANTUMLOCK_DATA_DIR", &data_path));
-    let apps = (0..N_INSTANCES)
-        .map(|_| TestApp::spawn_on(database.clone(), &env))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (_data_dir, apps) = spawn_instances(&database, N_INSTANCES, &env)?;
     let vendor = apps[0].register("scale@example.com", "starter")?;
     for idx in 0..N_ALREADY_USED {
         apps[idx % N_INSTANCES].generate(&vendor.api_key, &license_request())?;
@@ -99,13 +94,8 @@ fn quota_holds_when_the_database_defaults_to_serializable() -> TestResult {
         "ALTER DATABASE {} SET default_transaction_isolation = 'serializable'",
         name.name
     ))?;
-    let mut env = vec![("QUANTUMLOCK_MONTHLY_LIMITS", "5,1000,10000")];
-    env.extend(NO_RATE_LIMITS);
-    let (_data_dir, data_path) = shared_data_dir()?;
-    env.push(("QUANTUMLOCK_DATA_DIR", &data_path));
-    let apps = (0..N_INSTANCES)
-        .map(|_| TestApp::spawn_on(database.clone(), &env))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let env = [("QUANTUMLOCK_MONTHLY_LIMITS", "5,1000,10000")];
+    let (_data_dir, apps) = spawn_instances(&database, N_INSTANCES, &env)?;
     let vendor = apps[0].register("serializable@example.com", "starter")?;
 
     // A fresh vendor: every request races to create the month's counter row too.
